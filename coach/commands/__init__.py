@@ -1,0 +1,1 @@
+"""One module per `coach` subcommand; imported lazily by coach.cli."""

@@ -1,0 +1,1 @@
+"""Local NLP: spaCy pipeline with technique components, MiniLM embeddings, trained classifiers, linking. Never imports Textual."""
