@@ -1,0 +1,522 @@
+"""Linking reflection sentences to a case's change areas, so every area's progress has evidence behind it.
+
+A practitioner writes "There was food in the fridge"; that is evidence about the "Home conditions" area even
+though no word is shared. The linker therefore scores each sentence x area pair mainly by meaning (MiniLM
+similarity of the sentence to the area's title, its "not good enough now" and "good enough" texts, and to
+short facets: the clauses of those texts), plus lexical overlap of content word stems that are specific to
+the area, plus how much better the area fits than the case's other areas. A logistic model turns these
+features into a calibrated 0..1 score, and one decision threshold (chosen on the `fit` half of
+tests/data/link_set.yaml) decides what is suggested.
+
+Feedback for a case (links the practitioner confirmed, added or rejected) moves later scores: a sentence
+similar to a confirmed one gets a higher score for that area, one similar to a rejected one a lower score.
+
+Speed: area texts and facets are embedded once and cached; sentences are embedded in one batch (and cached
+by text, which helps when the TUI re-links a draft as it is typed). Sentences are split with spaCy's rule-
+based sentencizer over the base English tokenizer: fast, and it keeps closing quotes with their sentence."""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# Logistic weights over FEATURES, fitted on the `fit` split of tests/data/link_set.yaml with
+# `python benchmarks/linker.py --fit` (which prints these lines). THRESHOLD: the decision threshold.
+FEATURES = (
+    "title",
+    "concern",
+    "good_enough",
+    "facet_max",
+    "facet_top2",
+    "lexical",
+    "margin",
+    "rank1",
+    "background",
+    "over_background",
+    "margin_x_fit",
+)
+WEIGHTS = (0.744, 0.205, 1.282, 0.115, -0.417, 2.363, 4.235, 0.384, 0.169, -0.053, 0.316)
+BIAS = -1.061
+THRESHOLD = 0.35
+
+# How strongly feedback moves a score (in logit units) once a sentence is close to a decided one.
+FEEDBACK_GAIN = 8.0
+FEEDBACK_FLOOR = 0.55  # similarity below this to a decided sentence has no effect
+
+_STOP_EXTRA = {
+    "mum",
+    "mam",
+    "dad",
+    "said",
+    "say",
+    "says",
+    "told",
+    "tell",
+    "asked",
+    "ask",
+    "visit",
+    "visited",
+    "week",
+    "today",
+    "time",
+    "now",
+    "still",
+    "also",
+    "really",
+    "just",
+    "like",
+    "thing",
+    "things",
+    "get",
+    "got",
+    "went",
+    "go",
+    "come",
+    "came",
+    "want",
+    "wants",
+    "one",
+    "two",
+    "day",
+    "days",
+    "last",
+    "next",
+    "good",
+    "enough",
+    "often",
+    "every",
+    "make",
+    "made",
+    "seen",
+    "see",
+    "saw",
+    "know",
+    "knows",
+    "think",
+    "feel",
+    "felt",
+    "child",
+    "children",
+    "family",
+}
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
+CLAUSE_RE = re.compile(r"\s*(?:[;,.:]|\band\b|\bbut\b|\bwhile\b|\bwhen\b|\bbecause\b)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A change area as the linker needs it."""
+
+    id: str
+    title: str
+    concern: str = ""
+    good_enough: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> Area:
+        """Build from a dict such as a `coach link --jsonl` line or a YAML entry; ValueError if malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("each area must be an object with id, title, concern and good_enough")
+        area_id = data.get("id")
+        title = data.get("title")
+        if not isinstance(area_id, str | int) or str(area_id).strip() == "":
+            raise ValueError("each area needs a non-empty 'id'")
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError(f"area {area_id!r} needs a non-empty 'title'")
+        concern = data.get("concern") or ""
+        good = data.get("good_enough") or ""
+        if not isinstance(concern, str) or not isinstance(good, str):
+            raise ValueError(f"area {area_id!r}: 'concern' and 'good_enough' must be text")
+        return cls(id=str(area_id), title=title.strip(), concern=concern.strip(), good_enough=good.strip())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    """One sentence's score for one area (all pairs are available for the TUI's chips)."""
+
+    start: int
+    end: int
+    text: str
+    area: str
+    score: float
+
+    @property
+    def linked(self) -> bool:
+        return self.score >= THRESHOLD
+
+
+@dataclass
+class AreaLinkResult:
+    """An area above the threshold, with the sentences that are evidence about it (in text order)."""
+
+    area: str
+    score: float
+    sentences: list[SentenceScore] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "area": self.area,
+            "score": round(self.score, 4),
+            "sentences": [{"start": s.start, "end": s.end, "text": s.text} for s in self.sentences],
+        }
+
+
+@dataclass(frozen=True)
+class LinkFeedback:
+    """A practitioner's decision about one sentence and one area of this case."""
+
+    area: str
+    sentence: str
+    status: str  # confirmed | added | rejected
+
+    @property
+    def positive(self) -> bool:
+        return self.status in ("confirmed", "added")
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough for overlap between a sentence and an area text (attended/attends)."""
+    w = word.lower().strip("'-")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ing", "edly", "ed", "ies", "es", "s", "ly"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            if suffix == "ies":
+                w += "y"
+            break
+    return w
+
+
+_stopwords: set[str] | None = None
+
+
+def _stops() -> set[str]:
+    global _stopwords
+    if _stopwords is None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        _stopwords = {w.lower() for w in STOP_WORDS} | _STOP_EXTRA
+    return _stopwords
+
+
+def content_stems(text: str) -> set[str]:
+    stops = _stops()
+    return {stem(w) for w in WORD_RE.findall(text) if w.lower() not in stops and len(w) > 2}
+
+
+def facets(area: Area) -> list[str]:
+    """Short texts an area is about: its title, and the clauses of its concern and good-enough texts."""
+    out: list[str] = [area.title]
+    for text in (area.concern, area.good_enough):
+        for part in CLAUSE_RE.split(text):
+            part = part.strip()
+            if len(part.split()) >= 2 and part not in out:
+                out.append(part)
+    return out
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class Linker:
+    """Scores sentence x area pairs; safe to call from a worker thread (its caches are locked)."""
+
+    def __init__(
+        self,
+        tagger: Any = None,
+        *,
+        embed: Callable[[list[str]], np.ndarray] | None = None,
+        threshold: float | None = None,
+        weights: Sequence[float] | None = None,
+        bias: float | None = None,
+    ) -> None:
+        if embed is None:
+            if tagger is not None and hasattr(tagger, "embed"):
+                embed = tagger.embed
+            else:
+                from coach.nlp.models import embed as models_embed
+
+                embed = models_embed
+        self._embed = embed
+        self.threshold = THRESHOLD if threshold is None else threshold
+        self.weights = tuple(WEIGHTS if weights is None else weights)
+        self.bias = BIAS if bias is None else bias
+        self._lock = threading.Lock()
+        self._text_cache: OrderedDict[str, Any] = OrderedDict()
+        self._cache_size = 4096
+        self._sentencizer: Any = None
+        self._tokenizer: Any = None
+        self._background: list[str] | None = None
+
+    def background(self) -> list[str]:
+        """Sentences about no area (prompts/reflection/linker/background.yaml), loaded once."""
+        if self._background is None:
+            import yaml
+
+            from coach.paths import PROMPTS_DIR
+
+            path = PROMPTS_DIR / "reflection" / "linker" / "background.yaml"
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                lines = [str(x).strip() for x in data.get("background", []) if str(x).strip()]
+            except (OSError, yaml.YAMLError, AttributeError):
+                lines = []
+            self._background = lines
+        return self._background
+
+    # ---- sentences ----
+    def split(self, text: str) -> list[Sentence]:
+        """Sentences with character offsets into `text` (whitespace trimmed)."""
+        if not text or not text.strip():
+            return []
+        if self._sentencizer is None:
+            from spacy.pipeline import Sentencizer
+
+            from coach.nlp.models import load_spacy_base
+
+            self._tokenizer = load_spacy_base().tokenizer
+            self._sentencizer = Sentencizer()
+        out: list[Sentence] = []
+        # Line breaks end a sentence too: practitioners write notes as lists.
+        for block in re.finditer(r"[^\n]+", text):
+            doc = self._sentencizer(self._tokenizer(block.group()))
+            for sent in doc.sents:
+                s_text = sent.text.strip()
+                if not s_text or not any(ch.isalnum() for ch in s_text):
+                    continue
+                start = block.start() + sent.start_char
+                lead = len(sent.text) - len(sent.text.lstrip())
+                start += lead
+                out.append(Sentence(start=start, end=start + len(s_text), text=s_text))
+        return out
+
+    # ---- embeddings ----
+    def _vectors(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._text_cache))
+        if missing:
+            vecs = self._embed(missing)
+            with self._lock:
+                for t, v in zip(missing, vecs, strict=True):
+                    self._text_cache[t] = np.asarray(v, dtype=np.float32)
+                while len(self._text_cache) > self._cache_size:
+                    self._text_cache.popitem(last=False)
+        with self._lock:
+            rows = []
+            for t in texts:
+                v = self._text_cache.get(t)
+                if v is None:  # evicted between the two locks: embed alone
+                    v = np.asarray(self._embed([t])[0], dtype=np.float32)
+                rows.append(v)
+        if not rows:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack(rows)
+
+    # ---- scoring ----
+    def features(self, sentences: Sequence[str], areas: Sequence[Area]) -> np.ndarray:
+        """Feature array of shape (n_sentences, n_areas, len(FEATURES))."""
+        import numpy as np
+
+        n, m = len(sentences), len(areas)
+        feats = np.zeros((n, m, len(FEATURES)), dtype=np.float32)
+        if n == 0 or m == 0:
+            return feats
+        area_facets = [facets(a) for a in areas]
+        fixed: list[str] = []
+        for a in areas:
+            fixed += [a.title, a.concern or a.title, a.good_enough or a.title]
+        flat = [f for fs in area_facets for f in fs]
+        bg = self.background()
+        vec = self._vectors(list(sentences) + fixed + flat + bg)
+        s_vec = vec[:n]
+        f_vec = vec[n : n + len(fixed)]
+        facet_vec = vec[n + len(fixed) : n + len(fixed) + len(flat)]
+        bg_vec = vec[n + len(fixed) + len(flat) :]
+        if len(bg):
+            bg_sim = s_vec @ bg_vec.T
+            bg_sorted = np.sort(bg_sim, axis=1)[:, ::-1]
+            bg_max = bg_sorted[:, :3].mean(axis=1)
+            bg_top = bg_sorted[:, 0]
+        else:
+            bg_max = np.zeros(n, dtype=np.float32)
+            bg_top = bg_max
+        sims_fixed = s_vec @ f_vec.T  # (n, 3m)
+        sims_facets = s_vec @ facet_vec.T
+        # Lexical: stems that belong to this area's text and not to every area of the case.
+        area_stems = [content_stems(" ".join([a.title, a.concern, a.good_enough])) for a in areas]
+        df: dict[str, int] = {}
+        for st in area_stems:
+            for w in st:
+                df[w] = df.get(w, 0) + 1
+        sent_stems = [content_stems(s) for s in sentences]
+        pos = 0
+        facet_max = np.zeros((n, m), dtype=np.float32)
+        for j, fs in enumerate(area_facets):
+            block = sims_facets[:, pos : pos + len(fs)]
+            pos += len(fs)
+            ordered = np.sort(block, axis=1)[:, ::-1]
+            facet_max[:, j] = ordered[:, 0]
+            feats[:, j, 4] = ordered[:, : min(2, ordered.shape[1])].mean(axis=1)
+            feats[:, j, 0] = sims_fixed[:, 3 * j]
+            feats[:, j, 1] = sims_fixed[:, 3 * j + 1]
+            feats[:, j, 2] = sims_fixed[:, 3 * j + 2]
+            for i, ss in enumerate(sent_stems):
+                if not ss:
+                    continue
+                shared = [w for w in ss & area_stems[j] if m == 1 or df[w] < m]
+                weight = sum(1.0 / df[w] for w in shared)
+                feats[i, j, 5] = min(1.0, weight / math.sqrt(len(ss)))
+        feats[:, :, 3] = facet_max
+        combined = facet_max + 0.5 * feats[:, :, 0]
+        # The background ("about no area") competes like another area, so a sentence that fits no area well
+        # does not win the comparison with the others by chance.
+        background_rival = 1.5 * bg_top
+        for j in range(m):
+            others = np.delete(combined, j, axis=1).max(axis=1) if m > 1 else np.zeros(n, dtype=np.float32)
+            rival = np.maximum(others, background_rival)
+            feats[:, j, 6] = combined[:, j] - rival
+            feats[:, j, 7] = (combined[:, j] >= rival).astype(np.float32)
+            feats[:, j, 8] = bg_max
+            feats[:, j, 9] = facet_max[:, j] - bg_max
+            feats[:, j, 10] = feats[:, j, 6] * np.clip(facet_max[:, j] - bg_max, 0.0, None)
+        return feats
+
+    def _logits(self, feats: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        w = np.asarray(self.weights, dtype=np.float32)
+        return feats @ w + self.bias
+
+    def _feedback_adjust(
+        self, sentences: Sequence[str], areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None
+    ) -> np.ndarray:
+        import numpy as np
+
+        adjust = np.zeros((len(sentences), len(areas)), dtype=np.float32)
+        decided = [f for f in (feedback or []) if f.sentence and f.sentence.strip()]
+        if not decided or not sentences:
+            return adjust
+        index = {a.id: j for j, a in enumerate(areas)}
+        decided = [f for f in decided if f.area in index]
+        if not decided:
+            return adjust
+        s_vec = self._vectors(list(sentences))
+        d_vec = self._vectors([f.sentence.strip() for f in decided])
+        sims = s_vec @ d_vec.T  # (n, k)
+        for k, f in enumerate(decided):
+            j = index[f.area]
+            strength = np.clip((sims[:, k] - FEEDBACK_FLOOR) / (1.0 - FEEDBACK_FLOOR), 0.0, 1.0)
+            delta = FEEDBACK_GAIN * strength
+            if f.positive:
+                adjust[:, j] = (
+                    np.maximum(adjust[:, j], delta) if np.all(adjust[:, j] >= 0) else adjust[:, j] + delta
+                )
+            else:
+                adjust[:, j] -= delta
+        return adjust
+
+    def score_sentences(
+        self, sentences: Sequence[str], areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None = None
+    ) -> np.ndarray:
+        """Calibrated 0..1 scores, shape (n_sentences, n_areas)."""
+        import numpy as np
+
+        if not sentences or not areas:
+            return np.zeros((len(sentences), len(areas)), dtype=np.float32)
+        logits = self._logits(self.features(sentences, areas))
+        logits = logits + self._feedback_adjust(sentences, areas, feedback)
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def scores(
+        self, text: str, areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None = None
+    ) -> list[list[SentenceScore]]:
+        """For each sentence of `text`, its score for every area (for inline chips)."""
+        sents = self.split(text)
+        matrix = self.score_sentences([s.text for s in sents], areas, feedback)
+        return [
+            [SentenceScore(s.start, s.end, s.text, a.id, float(matrix[i, j])) for j, a in enumerate(areas)]
+            for i, s in enumerate(sents)
+        ]
+
+    def link(
+        self, text: str, areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None = None
+    ) -> list[AreaLinkResult]:
+        """Areas with at least one sentence at or above the threshold, in the order of `areas`."""
+        rows = self.scores(text, areas, feedback)
+        results: list[AreaLinkResult] = []
+        for j, area in enumerate(areas):
+            hits = [row[j] for row in rows if row[j].score >= self.threshold]
+            if hits:
+                results.append(AreaLinkResult(area=area.id, score=max(h.score for h in hits), sentences=hits))
+        return results
+
+
+def load_link_set(path: str) -> list[dict]:
+    """The calibration set: a list of cases {id, split, areas: [Area], sentences: [(text, [area ids])]}."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    cases = []
+    for case in data["cases"]:
+        cases.append(
+            {
+                "id": case["id"],
+                "split": case.get("split", "fit"),
+                "areas": [Area.from_mapping(a) for a in case["areas"]],
+                "sentences": [(str(t), [str(x) for x in ids]) for t, ids in case["sentences"]],
+            }
+        )
+    return cases
+
+
+def evaluate(linker: Linker, cases: Sequence[dict], threshold: float | None = None) -> dict[str, float]:
+    """Precision, recall and F1 of sentence x area decisions, linking each case's reflection as one text.
+
+    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most.
+    """
+    thr = linker.threshold if threshold is None else threshold
+    tp = fp = fn = 0
+    for case in cases:
+        areas = case["areas"]
+        texts = [t for t, _ in case["sentences"]]
+        text = " ".join(texts)
+        rows = linker.scores(text, areas)
+        offset = 0
+        for sent_text, gold in case["sentences"]:
+            start, end = offset, offset + len(sent_text)
+            offset = end + 1
+            best, best_overlap = None, 0
+            for row in rows:
+                ov = min(end, row[0].end) - max(start, row[0].start) if row else 0
+                if ov > best_overlap:
+                    best, best_overlap = row, ov
+            predicted = {s.area for s in (best or []) if s.score >= thr}
+            gold_set = set(gold)
+            tp += len(predicted & gold_set)
+            fp += len(predicted - gold_set)
+            fn += len(gold_set - predicted)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
