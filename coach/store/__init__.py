@@ -1,1 +1,4 @@
-"""Storage: SQLModel tables, engines for SQLite and PostgreSQL, Alembic migrations, import/export. Never imports Textual."""
+"""Storage: SQLModel tables, engines for SQLite and PostgreSQL, Alembic migrations, import/export.
+
+Never imports Textual (tests/test_import_hygiene.py proves it).
+"""
