@@ -309,6 +309,10 @@ class Linker:
         return out
 
     # ---- embeddings ----
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised embeddings through the linker's cache (shared with the danger/safety marker)."""
+        return self._vectors(list(texts))
+
     def _vectors(self, texts: list[str]) -> np.ndarray:
         import numpy as np
 
