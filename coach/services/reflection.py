@@ -232,9 +232,44 @@ def utterances(text: str, sentences: Iterable[Any]) -> list[Utterance]:
             continue
         if PRACTITIONER_SPEECH_RE.search(s_text):
             out.append(
-                Utterance(s_text, sent.start, sent.end, "practitioner", "what I described saying or doing")
+                Utterance(
+                    as_direct_speech(s_text), sent.start, sent.end, "practitioner", "what I described saying"
+                )
             )
     return out
+
+
+REPORTED_QUESTION_RE = re.compile(
+    r"\bI\s+(?:asked|wondered)(?:\s+(?:him|her|them|dad|mum|mam|[A-Z][a-z]+))?\s+"
+    r"(?P<wh>what|how|why|when|where|who|which|whether|if|about)\b\s*(?P<rest>.*)"
+)
+REPORTED_STATEMENT_RE = re.compile(
+    r"\bI\s+(?:said|told|reflected|explained|suggested|acknowledged|named)"
+    r"(?:\s+(?:to\s+)?(?:him|her|them|dad|mum|mam|[A-Z][a-z]+))?(?:\s+that)?\s+(?P<rest>.*)"
+)
+
+
+def as_direct_speech(sentence: str) -> str:
+    """Turn a described utterance into words the tagger can judge as if spoken.
+
+    "I asked her what a good week looks like." -> "What a good week looks like?" (an open question);
+    "I asked whether he had been drinking." -> "Had he been drinking?"-like closed form ("Whether ...?");
+    "I reflected that she seemed tired." -> "She seemed tired." Anything else is returned unchanged.
+    """
+    text = sentence.strip().rstrip(".!")
+    m = REPORTED_QUESTION_RE.search(text)
+    if m:
+        wh, rest = m.group("wh").lower(), m.group("rest").strip()
+        if wh in ("whether", "if"):
+            return f"Is it that {rest}?" if rest else sentence
+        if wh == "about":
+            return f"Can you tell me about {rest}?" if rest else sentence
+        return f"{wh.capitalize()} {rest}?".strip()
+    m = REPORTED_STATEMENT_RE.search(text)
+    if m and m.group("rest"):
+        rest = m.group("rest").strip()
+        return rest[0].upper() + rest[1:] + "."
+    return sentence
 
 
 # ---- danger and safety marks ----

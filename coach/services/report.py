@@ -80,43 +80,17 @@ def trend(readings: list[Reading]) -> str:
     return f"{first.score} -> {last.score} over {span}, {direction}"
 
 
-def find_case(store: Any, ref: str) -> Any:
-    """A case by reference (case-insensitive) or numeric id; ReportError names the known references."""
-    from sqlmodel import func, select
-
-    from coach.store.models import Case
-
-    ref = (ref or "").strip()
-    with store.session() as s:
-        case = s.exec(select(Case).where(func.lower(Case.reference) == ref.lower())).first()
-        if case is None and ref.isdigit():
-            case = s.get(Case, int(ref))
-        if case is None:
-            known = [c.reference for c in s.exec(select(Case).order_by(Case.reference)).all()]
-            hint = f" Known cases: {', '.join(known[:20])}." if known else " There are no cases yet."
-            raise ReportError(f"No case with the reference or id '{ref}'.{hint}")
-        return case
-
-
 def build(store: Any, ref: str, today: date | None = None) -> CaseReport:
+    """The report's content for a case given by reference or id (CaseError names the known cases)."""
     from sqlmodel import select
 
-    from coach.store.models import AreaLink, ChangeArea, Reflection, ScaleReading
+    from coach.services.cases import get_case
+    from coach.store.models import AreaLink, Reflection
 
-    case = find_case(store, ref)
+    case = get_case(store, ref)
     out: list[AreaReport] = []
     with store.session() as s:
-        areas = s.exec(
-            select(ChangeArea)
-            .where(ChangeArea.case_id == case.id)
-            .order_by(ChangeArea.position, ChangeArea.id)
-        ).all()
-        for a in areas:
-            readings = s.exec(
-                select(ScaleReading)
-                .where(ScaleReading.area_id == a.id)
-                .order_by(ScaleReading.reading_date, ScaleReading.id)
-            ).all()
+        for a in case.areas:
             rows = s.exec(
                 select(AreaLink, Reflection)
                 .join(Reflection, AreaLink.reflection_id == Reflection.id)
@@ -142,7 +116,7 @@ def build(store: Any, ref: str, today: date | None = None) -> CaseReport:
                     a.title,
                     a.concern,
                     a.good_enough,
-                    [Reading(x.reading_date, x.score, x.by_whom, x.note) for x in readings],
+                    [Reading(x.reading_date, x.score, x.by_whom, x.note) for x in a.readings],
                     unique[:MAX_EXCERPTS],
                 )
             )
