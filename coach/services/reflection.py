@@ -749,3 +749,35 @@ def add_link(
         s.add(link)
         s.flush()
         return _link_info(link)
+
+
+@dataclass
+class AreaEvidence:
+    """A finished reflection linked to a change area, with the linked sentences (for the cases screen)."""
+
+    reflection_id: int
+    visit_date: date
+    sentences: list[str]
+    confirmed: bool
+
+
+def area_reflections(store: Any, area_id: int) -> list[AreaEvidence]:
+    """Finished reflections linked to an area (not counting rejected links), newest visit first."""
+    from sqlmodel import select
+
+    from coach.store.models import AreaLink, Reflection
+
+    with store.session() as s:
+        rows = s.exec(
+            select(AreaLink, Reflection)
+            .join(Reflection, AreaLink.reflection_id == Reflection.id)
+            .where(AreaLink.area_id == area_id, AreaLink.status != "rejected", Reflection.status == "final")
+            .order_by(Reflection.visit_date.desc(), Reflection.id.desc(), AreaLink.start)
+        ).all()
+    out: dict[int, AreaEvidence] = {}
+    for link, r in rows:
+        ev = out.setdefault(r.id, AreaEvidence(r.id, r.visit_date, [], False))
+        if link.sentence not in ev.sentences:
+            ev.sentences.append(link.sentence)
+        ev.confirmed = ev.confirmed or link.status in ("confirmed", "added")
+    return list(out.values())
