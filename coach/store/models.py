@@ -208,7 +208,7 @@ class Reflection(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="cases.id", ondelete="SET NULL", index=True)
     practitioner_id: int | None = Field(default=None, foreign_key="practitioners.id", ondelete="SET NULL")
     visit_date: date = Field(nullable=False)
-    prompt_set: str = Field(default="post-visit", nullable=False, max_length=100)
+    prompt_set: str = Field(default="default", nullable=False, max_length=100)
     answers: dict = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
     text: str = Field(default="", nullable=False)
     status: str = Field(default="draft", nullable=False, max_length=20)
