@@ -1,0 +1,546 @@
+"""The reflect screen: a guided post-visit reflection, saved as a draft as it is typed, linked to areas.
+
+Three steps in one screen: choose a case and visit date (or resume a draft); answer the prompts one by one
+(a TextArea each; a draft is saved half a second after every change, shown as "Draft saved 12:03:04"; inline
+link suggestions for the current answer come from a worker); finish, then review: every sentence with its
+suggested change areas, confirmed (c), rejected (x) or linked to another area (a), and the technique tags
+found. Everything slow (linking, tagging) runs in thread workers; widgets are only touched on the main
+thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from coach.errors import CoachError
+
+STATUS_LABELS = {
+    "suggested": "[suggested]",
+    "confirmed": "[confirmed]",
+    "added": "[added]    ",
+    "rejected": "[rejected] ",
+}
+SAVE_DELAY = 0.5
+SUGGEST_DELAY = 0.8
+_linkers: dict[int, Any] = {}
+
+
+def linker_for(tagger: Any) -> Any:
+    """One Linker per tagger (its area and sentence caches are reused across reflections)."""
+    from coach.nlp.linker import Linker
+
+    key = id(tagger)
+    if key not in _linkers:
+        _linkers[key] = Linker(tagger)
+    return _linkers[key]
+
+
+class ReflectScreen(Screen):
+    CSS_PATH = "reflect.tcss"
+    BINDINGS = [
+        Binding("ctrl+n", "next_prompt", "Next", id="reflect.next", tooltip="Next prompt"),
+        Binding("ctrl+b", "prev_prompt", "Back", id="reflect.prev", tooltip="Previous prompt"),
+        Binding("ctrl+s", "save_now", "Save", id="reflect.save", tooltip="Save the draft now"),
+        Binding("ctrl+f", "finish", "Finish", id="reflect.finish", tooltip="Finish: tag, link and store"),
+        Binding("c", "confirm_link", "Confirm", id="reflect.confirm", tooltip="Confirm the highlighted link"),
+        Binding("x", "reject_link", "Reject", id="reflect.reject", tooltip="Reject the highlighted link"),
+        Binding(
+            "a", "add_link", "Add link", id="reflect.add", tooltip="Link the highlighted sentence to an area"
+        ),
+        Binding("escape", "back", "Back", id="reflect.back", tooltip="Go back (the draft is kept)"),
+    ]
+    HELP = """\
+# Reflect after a visit
+
+1. Choose the case (or a draft to resume) and the visit date, then press **Enter**.
+2. Answer each prompt in your own words. **Ctrl+N** next prompt, **Ctrl+B** previous. Your draft is saved
+   automatically as you type ("Draft saved ..."); **Ctrl+S** saves at once. Under the text you see which
+   change areas each sentence is evidence about, with a score.
+3. **Ctrl+F** finishes: the reflection is stored with its technique tags, danger/safety marks, area links and
+   the scale readings you gave.
+4. Review the links: **c** confirm, **x** reject, **a** link a sentence to another area. Your decisions
+   improve later suggestions for this case.
+
+**Esc** goes back; a draft is never lost.
+"""
+
+    @dataclass
+    class Suggested(Message):
+        key: str
+        text: str
+        suggestions: list[Any]
+
+    @dataclass
+    class Finished(Message):
+        result: Any
+
+    @dataclass
+    class Failed(Message):
+        message: str
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reflection: Any = None
+        self.areas: list[Any] = []
+        self.steps: list[Any] = []
+        self.index = 0
+        self.answers: dict[str, str] = {}
+        self._save_timer: Timer | None = None
+        self._suggest_timer: Timer | None = None
+        self._dirty = False
+        self._loading = False
+        self._choices: dict[str, tuple[str, Any]] = {}
+        self._review_rows: dict[str, tuple[Any, Any]] = {}
+
+    # ---- layout ----
+    def compose(self) -> ComposeResult:
+        with ContentSwitcher(initial="choose", id="reflect-steps"):
+            with Vertical(id="choose"):
+                yield Static(
+                    "[b]Reflect after a visit[/b]: choose a case, or a draft to resume.", id="choose-help"
+                )
+                yield Static("Visit date (YYYY-MM-DD):")
+                yield Input(date.today().isoformat(), id="visit-date")
+                yield OptionList(id="choose-list")
+            with Vertical(id="write"):
+                yield Static("", id="prompt-counter")
+                yield Static("", id="prompt-text")
+                yield TextArea("", id="answer")
+                yield Input("", placeholder="Steps to change, 1-10 (optional)", id="scale")
+                yield Static("", id="draft-status")
+                yield Static("", id="suggestions")
+            with Vertical(id="review"):
+                yield Static("", id="review-heading")
+                yield OptionList(id="link-list")
+                with VerticalScroll(id="tags-box"):
+                    yield Static("", id="tag-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_choices()
+        self.query_one("#choose-list", OptionList).focus()
+
+    @property
+    def store(self) -> Any:
+        return getattr(self.app, "store", None)
+
+    @property
+    def step(self) -> str:
+        return self.query_one(ContentSwitcher).current or "choose"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        writing = ("next_prompt", "prev_prompt", "save_now", "finish")
+        reviewing = ("confirm_link", "reject_link", "add_link")
+        if action in writing:
+            return self.step == "write"
+        if action in reviewing:
+            return self.step == "review"
+        return True
+
+    # ---- step 1: choose ----
+    def refresh_choices(self) -> None:
+        from coach.services import reflection as R
+        from coach.services.cases import list_cases
+
+        olist = self.query_one("#choose-list", OptionList)
+        olist.clear_options()
+        self._choices.clear()
+        if self.store is None:
+            self.query_one("#choose-help", Static).update(
+                "The database is not open, so nothing can be saved."
+            )
+            return
+        try:
+            drafts = R.drafts(self.store)
+            cases = list_cases(self.store, include_closed=False)
+        except CoachError as exc:
+            self.query_one("#choose-help", Static).update(str(exc))
+            return
+        names = {c.id: c.reference for c in cases}
+        for d in drafts:
+            when = d.updated_at.astimezone().strftime("%d/%m %H:%M")
+            label = (
+                f"Resume draft: {names.get(d.case_id, 'no case')}, visit {d.visit_date.isoformat()} ({when})"
+            )
+            self._choices[f"draft-{d.id}"] = ("draft", d)
+            olist.add_option(Option(_esc(label), id=f"draft-{d.id}"))
+        for c in cases:
+            self._choices[f"case-{c.id}"] = ("case", c)
+            olist.add_option(
+                Option(_esc(f"New reflection: {c.reference} ({len(c.areas)} areas)"), id=f"case-{c.id}")
+            )
+        self._choices["none"] = ("none", None)
+        olist.add_option(Option("New reflection without a case", id="none"))
+        olist.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#choose-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        from coach.services import reflection as R
+
+        kind, value = self._choices.get(event.option.id or "", ("", None))
+        try:
+            if kind == "draft":
+                self.reflection = value
+            else:
+                visit = _parse_date(self.query_one("#visit-date", Input).value)
+                self.reflection = R.start(self.store, value.id if value is not None else None, visit)
+            self.areas = R.case_areas(self.store, self.reflection.case_id)
+            self.steps = R.flow(R.get_prompt_set(self.reflection.prompt_set), self.areas)
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.answers = dict(self.reflection.answers)
+        self.index = 0
+        self.query_one(ContentSwitcher).current = "write"
+        self._show_prompt()
+        self._set_status("Draft started." if kind != "draft" else "Draft resumed.")
+        self.refresh_bindings()
+
+    # ---- step 2: write ----
+    def _show_prompt(self) -> None:
+        step = self.steps[self.index]
+        self.query_one("#prompt-counter", Static).update(
+            f"Prompt {self.index + 1} of {len(self.steps)}   Ctrl+N next, Ctrl+B back, Ctrl+F finish"
+        )
+        hint = f"\n[dim]{_esc(step.hint)}[/dim]" if step.hint else ""
+        self.query_one("#prompt-text", Static).update(f"[b]{_esc(step.text)}[/b]{hint}")
+        area = self.query_one("#answer", TextArea)
+        with area.prevent(TextArea.Changed):
+            area.text = self.answers.get(step.key, "")
+        scale = self.query_one("#scale", Input)
+        scale.display = step.scale
+        with scale.prevent(Input.Changed):
+            scale.value = self.answers.get(step.scale_key, "") if step.scale else ""
+        area.focus()
+        area.move_cursor(area.document.end)
+        self._request_suggestions(now=True)
+
+    @on(TextArea.Changed, "#answer")
+    def _answer_changed(self, event: TextArea.Changed) -> None:
+        if not self.steps:
+            return
+        self.answers[self.steps[self.index].key] = event.text_area.text
+        self._schedule_save()
+        self._request_suggestions()
+
+    @on(Input.Changed, "#scale")
+    def _scale_changed(self, event: Input.Changed) -> None:
+        if not self.steps:
+            return
+        self.answers[self.steps[self.index].scale_key] = event.value.strip()
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        self._dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.save_draft)
+
+    def save_draft(self) -> bool:
+        """Store the answers now (a short commit on the main thread)."""
+        from coach.services import reflection as R
+
+        if self.reflection is None or not self._dirty:
+            return True
+        try:
+            saved_at = R.save_draft(self.store, self.reflection.id, self.answers)
+        except CoachError as exc:
+            self._set_status(f"[b]Not saved:[/b] {_esc(str(exc))}")
+            return False
+        self._dirty = False
+        self._set_status(f"Draft saved {saved_at.astimezone().strftime('%H:%M:%S')}")
+        return True
+
+    def _set_status(self, text: str) -> None:
+        self.query_one("#draft-status", Static).update(text)
+
+    def action_save_now(self) -> None:
+        self._dirty = True
+        self.save_draft()
+
+    def action_next_prompt(self) -> None:
+        if self.index < len(self.steps) - 1:
+            self.save_draft()
+            self.index += 1
+            self._show_prompt()
+        else:
+            self.notify("That was the last prompt: Ctrl+F finishes the reflection.")
+
+    def action_prev_prompt(self) -> None:
+        if self.index > 0:
+            self.save_draft()
+            self.index -= 1
+            self._show_prompt()
+
+    # ---- inline suggestions ----
+    def _request_suggestions(self, now: bool = False) -> None:
+        if self._suggest_timer is not None:
+            self._suggest_timer.stop()
+        if now:
+            self._suggest()
+        else:
+            self._suggest_timer = self.set_timer(SUGGEST_DELAY, self._suggest)
+
+    def _suggest(self) -> None:
+        if not self.steps:
+            return
+        step = self.steps[self.index]
+        text = self.answers.get(step.key, "")
+        box = self.query_one("#suggestions", Static)
+        if not self.areas:
+            box.update("[dim]This reflection has no case, so there are no change areas to link.[/dim]")
+            return
+        if getattr(self.app, "tagger", None) is None:
+            box.update("[dim]Loading language models…[/dim]")
+            return
+        if not text.strip():
+            box.update("[dim]Area links for this answer will show here as you write.[/dim]")
+            return
+        self._run_suggest(step.key, step.area_id, text)
+
+    @work(thread=True, exclusive=True, group="reflect-suggest", exit_on_error=False)
+    def _run_suggest(self, key: str, area_id: int | None, text: str) -> None:
+        from coach.services import reflection as R
+
+        linker = linker_for(self.app.tagger)
+        feedback = R.case_feedback(self.store, self.reflection.case_id) if self.reflection.case_id else []
+        sections = [R.Section(key, 0, len(text), area_id)] if area_id is not None else []
+        suggestions = R.suggest(linker, text, self.areas, feedback, sections)
+        self.post_message(self.Suggested(key, text, suggestions))
+
+    @on(Suggested)
+    def _show_suggestions(self, message: Suggested) -> None:
+        if not self.steps or message.key != self.steps[self.index].key:
+            return
+        titles = {a.id: a.title for a in self.areas}
+        by_sentence: dict[tuple[int, int], list[Any]] = {}
+        for s in message.suggestions:
+            by_sentence.setdefault((s.start, s.end), []).append(s)
+        if not by_sentence:
+            self.query_one("#suggestions", Static).update("[dim]No change area linked yet.[/dim]")
+            return
+        lines = ["[b]Evidence about:[/b]"]
+        for (start, end), items in sorted(by_sentence.items()):
+            chips = "  ".join(
+                f"[reverse] {_esc(titles.get(s.area_id, '?'))} {s.score:.2f} [/]" for s in items
+            )
+            lines.append(f"{_esc(_short(message.text[start:end], 40))}  {chips}")
+        self.query_one("#suggestions", Static).update("\n".join(lines))
+
+    def on_models_ready(self, message: Any) -> None:
+        if self.step == "write":
+            self._request_suggestions(now=True)
+
+    # ---- finishing ----
+    def action_finish(self) -> None:
+        if self.reflection is None or self._loading:
+            return
+        if getattr(self.app, "tagger", None) is None:
+            self.notify("The language models are still loading; try again in a moment.", severity="warning")
+            return
+        self._dirty = True
+        if not self.save_draft():
+            return
+        self._loading = True
+        self._set_status("Finishing: tagging and linking…")
+        self._run_finish(self.reflection.id)
+
+    @work(thread=True, exclusive=True, group="reflect-finish", exit_on_error=False)
+    def _run_finish(self, reflection_id: int) -> None:
+        from coach.services import reflection as R
+
+        try:
+            settings = getattr(self.app, "settings", None)
+            result = R.finish(
+                self.store,
+                reflection_id,
+                tagger=self.app.tagger,
+                linker=linker_for(self.app.tagger),
+                by_whom=getattr(settings, "practitioner", "") or "",
+            )
+        except CoachError as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        except Exception as exc:  # a model failure must not reach the user as a traceback
+            self.post_message(self.Failed(f"Could not finish the reflection: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.Finished(result))
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self._loading = False
+        self._set_status(f"[b]Not finished:[/b] {_esc(message.message)} (your draft is kept)")
+        self.notify(message.message, severity="error")
+
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        self._loading = False
+        self.reflection = message.result.reflection
+        self.query_one(ContentSwitcher).current = "review"
+        self.refresh_bindings()
+        self._render_review()
+        self.query_one("#link-list", OptionList).focus()
+        readings = len(message.result.readings)
+        self.notify(f"Reflection stored with {len(message.result.tags)} tags and {readings} readings.")
+
+    # ---- step 3: review ----
+    def _render_review(self) -> None:
+        from coach.services import reflection as R
+
+        text = self.reflection.text
+        links = R.links(self.store, self.reflection.id)
+        titles = {a.id: a.title for a in self.areas}
+        olist = self.query_one("#link-list", OptionList)
+        highlighted = olist.highlighted
+        olist.clear_options()
+        self._review_rows.clear()
+        linked_spans = set()
+        for link in links:
+            linked_spans.add((link.start, link.end))
+        sentences = linker_for(self.app.tagger).split(text) if getattr(self.app, "tagger", None) else []
+        rows: list[tuple[int, str, Any, Any]] = []
+        for link in links:
+            rows.append((link.start or 0, f"link-{link.id}", link, None))
+        for sent in sentences:
+            if (sent.start, sent.end) not in linked_spans:
+                rows.append((sent.start, f"sent-{sent.start}", None, sent))
+        rows.sort(key=lambda r: (r[0], r[1]))
+        for _pos, oid, link, sent in rows:
+            if link is not None:
+                score = f"{link.score:.2f}" if link.score is not None else "  - "
+                area = titles.get(link.area_id, "?")
+                status = STATUS_LABELS.get(link.status, link.status)
+                label = f"{status} {score} {area}: {_short(link.sentence, 44)}"
+            else:
+                label = f"[no area]      {_short(sent.text, 58)}"
+            self._review_rows[oid] = (link, sent)
+            olist.add_option(Option(_esc(label), id=oid))
+        if rows:
+            olist.highlighted = min(highlighted or 0, len(rows) - 1)
+        confirmed = sum(1 for x in links if x.status in ("confirmed", "added"))
+        self.query_one("#review-heading", Static).update(
+            f"[b]Reflection stored.[/b] {len(links)} links ({confirmed} confirmed). "
+            "c confirm, x reject, a link to an area, Esc back"
+        )
+        tags = R.tags(self.store, self.reflection.id)
+        counts: dict[str, int] = {}
+        for t in tags:
+            counts[t.tag] = counts.get(t.tag, 0) + 1
+        summary = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items())) or "no techniques found"
+        details = [f"[b]Tags:[/b] {_esc(summary)}"]
+        for t in tags[:12]:
+            if t.start is not None and t.end is not None:
+                details.append(f"  {t.tag}: {_esc(_short(text[t.start : t.end], 56))}")
+        self.query_one("#tag-summary", Static).update("\n".join(details))
+
+    def _highlighted_row(self) -> tuple[Any, Any]:
+        olist = self.query_one("#link-list", OptionList)
+        if olist.highlighted is None:
+            return None, None
+        option = olist.get_option_at_index(olist.highlighted)
+        return self._review_rows.get(option.id or "", (None, None))
+
+    def _decide(self, status: str) -> None:
+        from coach.services import reflection as R
+
+        link, _sent = self._highlighted_row()
+        if link is None:
+            self.notify("Highlight a suggested link first (a sentence with an area).", severity="warning")
+            return
+        try:
+            R.decide(self.store, link.id, status, decided_by=self._practitioner_id())
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self._render_review()
+
+    def action_confirm_link(self) -> None:
+        self._decide("confirmed")
+
+    def action_reject_link(self) -> None:
+        self._decide("rejected")
+
+    def action_add_link(self) -> None:
+        from coach.tui.widgets.reflect_area_picker import AreaPicker
+
+        link, sent = self._highlighted_row()
+        if not self.areas:
+            self.notify("This reflection has no case, so there are no change areas.", severity="warning")
+            return
+        if link is None and sent is None:
+            return
+        start = link.start if link is not None else sent.start
+        end = link.end if link is not None else sent.end
+        sentence = link.sentence if link is not None else sent.text
+
+        def done(area_id: int | None) -> None:
+            from coach.services import reflection as R
+
+            if area_id is None:
+                return
+            try:
+                R.add_link(
+                    self.store, self.reflection.id, area_id, start, end, decided_by=self._practitioner_id()
+                )
+            except CoachError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._render_review()
+
+        self.app.push_screen(AreaPicker(sentence, list(self.areas)), done)
+
+    def _practitioner_id(self) -> int | None:
+        from coach.services.cases import get_or_create_practitioner
+
+        settings = getattr(self.app, "settings", None)
+        name = getattr(settings, "practitioner", "") or ""
+        if not name:
+            return None
+        try:
+            return get_or_create_practitioner(self.store, name).id
+        except CoachError:
+            return None
+
+    # ---- leaving ----
+    def action_back(self) -> None:
+        if self.step == "write":
+            self.save_draft()
+            self.query_one(ContentSwitcher).current = "choose"
+            self.refresh_choices()
+            self.refresh_bindings()
+            self.query_one("#choose-list", OptionList).focus()
+            return
+        self.app.pop_screen()
+
+
+def _parse_date(text: str) -> date:
+    try:
+        value = date.fromisoformat(text.strip())
+    except ValueError:
+        raise CoachError(f"The visit date must look like 2026-11-26, not '{text}'.") from None
+    if value > date.today():
+        raise CoachError("The visit date cannot be in the future.")
+    return value
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
