@@ -326,3 +326,29 @@ def test_workspace_counts(store: Store) -> None:
 def test_reference_warning_spots_names_not_references() -> None:
     assert cs.reference_warning("Ceri Jones") is not None
     assert cs.reference_warning("GW-2026-014") is None
+
+
+def test_mentor_comments_go_with_their_target(store: Store) -> None:
+    from coach.store.models import MentorComment
+
+    nia = cs.get_or_create_practitioner(store, "Nia Pritchard", "mentor")
+    with store.session() as session:
+        reflection = Reflection(visit_date=date.today(), text="Visit.")
+        rehearsal = Rehearsal(scenario_id="drinking-toddler")
+        session.add_all([reflection, rehearsal])
+        session.flush()
+        turn = Turn(rehearsal_id=rehearsal.id, position=0, speaker="practitioner", text="Hello.")
+        session.add(turn)
+        session.flush()
+        for kind, target in (("reflection", reflection.id), ("rehearsal", rehearsal.id), ("turn", turn.id)):
+            session.add(
+                MentorComment(author_id=nia.id, target_kind=kind, target_id=target, text=f"On the {kind}.")
+            )
+        ids = (reflection.id, rehearsal.id)
+    with store.session() as session:
+        session.delete(session.get(Rehearsal, ids[1]))
+    with store.session() as session:
+        assert [c.target_kind for c in session.exec(select(MentorComment)).all()] == ["reflection"]
+        session.delete(session.get(Reflection, ids[0]))
+    with store.session() as session:
+        assert session.exec(select(MentorComment)).all() == []

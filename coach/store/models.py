@@ -10,14 +10,16 @@ Conventions:
 - times are timezone-aware UTC (`UTCDateTime` restores the zone on SQLite, which does not store it);
 - children are deleted with their parent (ON DELETE CASCADE: areas, readings, turns, tags, links, rounds,
   responses); optional references to people and cases become NULL when those are deleted (ON DELETE SET NULL);
-- `MentorComment` points at a reflection, rehearsal or turn by kind + id, so it has no foreign key: the
-  services delete a target's comments together with the target.
+- `MentorComment` points at a reflection, rehearsal or turn by kind + id, so it has no foreign key: a
+  session hook deletes a target's comments when the target is deleted through the ORM.
 """
 
 from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -341,6 +343,38 @@ class DrillResponse(SQLModel, table=True):
     created_at: datetime = _created()
 
     round: DrillRound | None = Relationship(back_populates="responses")
+
+
+@event.listens_for(Session, "before_flush")
+def _delete_comments_with_their_target(session: Session, _context: Any, _instances: Any) -> None:
+    """MentorComment has no foreign key (its target is a kind + id), so comments go when their target goes.
+
+    Covers ORM deletes of a reflection, a rehearsal (with its turns' comments) or a turn. Plain SQL DELETEs
+    and ON DELETE CASCADE inside the database bypass this; services delete through the ORM.
+    """
+    targets: list[tuple[str, int]] = []
+    rehearsal_ids: list[int] = []
+    for obj in session.deleted:
+        if isinstance(obj, Reflection) and obj.id is not None:
+            targets.append(("reflection", obj.id))
+        elif isinstance(obj, Rehearsal) and obj.id is not None:
+            targets.append(("rehearsal", obj.id))
+            rehearsal_ids.append(obj.id)
+        elif isinstance(obj, Turn) and obj.id is not None:
+            targets.append(("turn", obj.id))
+    if not targets:
+        return
+    conn = session.connection()
+    table = MentorComment.__table__  # type: ignore[attr-defined]
+    if rehearsal_ids:
+        turns = Turn.__table__  # type: ignore[attr-defined]
+        turn_ids = conn.execute(
+            sa.select(turns.c.id).where(turns.c.rehearsal_id.in_(rehearsal_ids))
+        ).scalars()
+        targets.extend(("turn", tid) for tid in turn_ids)
+    for kind in {k for k, _ in targets}:
+        ids = [tid for k, tid in targets if k == kind]
+        conn.execute(sa.delete(table).where(table.c.target_kind == kind, table.c.target_id.in_(ids)))
 
 
 ALL_TABLES: tuple[type[SQLModel], ...] = (
