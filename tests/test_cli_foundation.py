@@ -134,6 +134,17 @@ def test_import_of_a_bad_file_exits_non_zero_with_the_message(name: str, sqlite_
     assert expected in result.stderr
 
 
+def test_bad_import_into_a_new_database_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "fresh.db"
+    code, _, err = run_cli(
+        ["import", str(BAD_DIR / "unknown_area_link.json"), "--db", f"sqlite:///{target}"], capsys
+    )
+    assert code == 2 and "has no change area 'School attendance'" in err
+    assert not target.exists()
+
+
 def test_import_from_stdin(sqlite_url: str) -> None:
     demo = (SESSIONS_DIR / "demo.json").read_bytes()
     result = subprocess.run(

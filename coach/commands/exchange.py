@@ -29,8 +29,8 @@ def settings_url(ctx: click.Context, db: str | None) -> str:
 @db_option
 @click.pass_context
 def import_command(ctx: click.Context, path: str, db: str | None) -> None:
-    from coach.store.db import Store
-    from coach.store.exchange import MAX_FILE_BYTES, import_workspace, parse_bytes, read_file
+    from coach.store.db import Store, sqlite_path
+    from coach.store.exchange import MAX_FILE_BYTES, import_workspace, parse_bytes, read_file, validate
 
     if path == "-":
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
@@ -38,6 +38,9 @@ def import_command(ctx: click.Context, path: str, db: str | None) -> None:
     else:
         data = read_file(path)
     url = settings_url(ctx, db)
+    file = sqlite_path(url)
+    if file is not None and not file.exists():
+        validate(data, set(), {})  # a bad file must not leave a new, empty database behind
     store = Store.open(url)
     try:
         summary = import_workspace(store, data)
