@@ -107,6 +107,11 @@ def test_demo_content_meets_the_brief(demo_data: dict) -> None:
     for reflection in demo_data["reflections"]:
         for link in reflection["area_links"]:
             assert reflection["text"][link["start"] : link["end"]] == link["sentence"]
+        for tag in reflection["tags"]:
+            assert 0 <= tag["start"] < tag["end"] <= len(reflection["text"])
+    for turn in rehearsal["turns"]:
+        for tag in turn["tags"]:
+            assert 0 <= tag["start"] < tag["end"] <= len(turn["text"])
 
 
 @pytest.mark.parametrize("name", BAD_FILES)
