@@ -4,9 +4,12 @@ A practitioner writes "There was food in the fridge"; that is evidence about the
 though no word is shared. The linker therefore scores each sentence x area pair mainly by meaning (MiniLM
 similarity of the sentence to the area's title, its "not good enough now" and "good enough" texts, and to
 short facets: the clauses of those texts), plus lexical overlap of content word stems that are specific to
-the area, plus how much better the area fits than the case's other areas. A logistic model turns these
-features into a calibrated 0..1 score, and one decision threshold (chosen on the `fit` half of
-tests/data/link_set.yaml) decides what is suggested.
+the area, plus how much better the area fits than the case's other areas (and than a bank of sentences about
+no area, prompts/reflection/linker/background.yaml), plus similarity to example observations of the area's
+closest topics in an evidence bank (prompts/reflection/linker/evidence.yaml: "the cot had only a fitted
+sheet" is evidence about "Safe sleep"), plus the neighbouring sentences' fit (a reflection discusses an area
+over a few sentences). A logistic model turns these features into a calibrated 0..1 score, and one decision
+threshold (chosen on the `fit` half of tests/data/link_set.yaml) decides what is suggested.
 
 Feedback for a case (links the practitioner confirmed, added or rejected) moves later scores: a sentence
 similar to a confirmed one gets a higher score for that area, one similar to a rejected one a lower score.
@@ -42,10 +45,17 @@ FEATURES = (
     "background",
     "over_background",
     "margin_x_fit",
+    "context",
+    "bank",
+    "bank_margin",
 )
-WEIGHTS = (0.744, 0.205, 1.282, 0.115, -0.417, 2.363, 4.235, 0.384, 0.169, -0.053, 0.316)
-BIAS = -1.061
-THRESHOLD = 0.35
+WEIGHTS = (1.088, -0.435, 0.882, 0.379, -0.173, 2.298, 2.933, 0.329, 0.070, 0.309, 0.309, 2.252, 1.879, 3.999)
+BIAS = -1.388
+THRESHOLD = 0.39
+
+# Evidence bank (prompts/reflection/linker/evidence.yaml): an area borrows the examples of its closest topics.
+BANK_TOPICS = 2
+BANK_MIN_SIM = 0.30
 
 # How strongly feedback moves a score (in logit units) once a sentence is close to a decided one.
 FEEDBACK_GAIN = 8.0
@@ -265,6 +275,7 @@ class Linker:
         self._sentencizer: Any = None
         self._tokenizer: Any = None
         self._background: list[str] | None = None
+        self._bank: list[tuple[str, list[str]]] | None = None
 
     def background(self) -> list[str]:
         """Sentences about no area (prompts/reflection/linker/background.yaml), loaded once."""
@@ -281,6 +292,49 @@ class Linker:
                 lines = []
             self._background = lines
         return self._background
+
+    def evidence_bank(self) -> list[tuple[str, list[str]]]:
+        """Topics (about line, examples) from prompts/reflection/linker/evidence.yaml, loaded once."""
+        if self._bank is None:
+            import yaml
+
+            from coach.paths import PROMPTS_DIR
+
+            path = PROMPTS_DIR / "reflection" / "linker" / "evidence.yaml"
+            topics: list[tuple[str, list[str]]] = []
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                for t in data.get("topics", []) or []:
+                    about = str(t.get("about", "")).strip()
+                    examples = [str(x).strip() for x in t.get("examples", []) or [] if str(x).strip()]
+                    if about and examples:
+                        topics.append((about, examples))
+            except (OSError, yaml.YAMLError, AttributeError):
+                topics = []
+            self._bank = topics
+        return self._bank
+
+    def _bank_scores(self, s_vec: np.ndarray, areas: Sequence[Area]) -> np.ndarray:
+        """For each sentence x area: the best similarity to an example of the area's closest bank topics."""
+        import numpy as np
+
+        out = np.zeros((s_vec.shape[0], len(areas)), dtype=np.float32)
+        bank = self.evidence_bank()
+        if not bank or s_vec.shape[0] == 0:
+            return out
+        abouts = self._vectors([a for a, _ in bank])
+        wholes = self._vectors([f"{a.title}. {a.concern} {a.good_enough}".strip() for a in areas])
+        topic_sims = wholes @ abouts.T  # (m, topics)
+        for j in range(len(areas)):
+            order = np.argsort(-topic_sims[j])[:BANK_TOPICS]
+            best = np.zeros(s_vec.shape[0], dtype=np.float32)
+            for t in order:
+                if topic_sims[j, t] < BANK_MIN_SIM:
+                    continue
+                ex = self._vectors(bank[t][1])
+                best = np.maximum(best, (s_vec @ ex.T).max(axis=1))
+            out[:, j] = best
+        return out
 
     # ---- sentences ----
     def split(self, text: str) -> list[Sentence]:
@@ -403,6 +457,18 @@ class Linker:
             feats[:, j, 8] = bg_max
             feats[:, j, 9] = facet_max[:, j] - bg_max
             feats[:, j, 10] = feats[:, j, 6] * np.clip(facet_max[:, j] - bg_max, 0.0, None)
+        # Context: a reflection discusses an area over a few sentences, so the neighbours' margins count.
+        margin = feats[:, :, 6]
+        if n > 1:
+            padded = np.vstack([margin[:1] * 0 - 1.0, margin, margin[:1] * 0 - 1.0])
+            feats[:, :, 11] = np.maximum(padded[:-2], padded[2:])
+        else:
+            feats[:, :, 11] = -1.0
+        bank = self._bank_scores(s_vec, areas)
+        feats[:, :, 12] = bank
+        for j in range(m):
+            others = np.delete(bank, j, axis=1).max(axis=1) if m > 1 else np.zeros(n, dtype=np.float32)
+            feats[:, j, 13] = bank[:, j] - np.maximum(others, bg_top)
         return feats
 
     def _logits(self, feats: np.ndarray) -> np.ndarray:
