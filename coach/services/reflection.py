@@ -276,10 +276,11 @@ def as_direct_speech(sentence: str) -> str:
 class EvidenceMarker:
     """Marks sentences as risk (danger) or protective (safety) evidence by meaning (linker/marks.yaml)."""
 
-    MIN_SIM = 0.45
-    MIN_GAP = 0.05
+    MIN_SIM = 0.42
+    MIN_GAP = 0.06
+    ALONE_SIM = 0.55  # a sentence linked to no area needs to be this close to be marked
 
-    def __init__(self, embed: Any) -> None:
+    def __init__(self, embed: Any, background: Sequence[str] = ()) -> None:
         import numpy as np
         import yaml
 
@@ -293,8 +294,12 @@ class EvidenceMarker:
         for tag in MARK_TAGS:
             lines = [str(x) for x in data.get(tag, []) if str(x).strip()]
             self._protos[tag] = embed(lines) if lines else np.zeros((0, 384), dtype=np.float32)
+        self._background = embed(list(background)) if background else np.zeros((0, 384), dtype=np.float32)
 
-    def mark(self, sentences: Sequence[str]) -> list[tuple[str, float] | None]:
+    def mark(
+        self, sentences: Sequence[str], linked: Sequence[bool] | None = None
+    ) -> list[tuple[str, float] | None]:
+        """For each sentence, (tag, score) or None. `linked[i]`: the sentence is evidence about some area."""
         import numpy as np
 
         if not sentences:
@@ -307,13 +312,19 @@ class EvidenceMarker:
                 continue
             sims = np.sort(vec @ protos.T, axis=1)[:, ::-1]
             scores[tag] = sims[:, : min(2, sims.shape[1])].mean(axis=1)
+        bg = (vec @ self._background.T).max(axis=1) if len(self._background) else np.zeros(len(sentences))
         out: list[tuple[str, float] | None] = []
         for i in range(len(sentences)):
             risk, safe = float(scores["risk_evidence"][i]), float(scores["protective_evidence"][i])
-            best_tag, best, other = (
+            tag, best, other = (
                 ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
             )
-            out.append((best_tag, best) if best >= self.MIN_SIM and best - other >= self.MIN_GAP else None)
+            is_linked = True if linked is None else bool(linked[i])
+            ok = best >= self.MIN_SIM and best - other >= self.MIN_GAP and best > float(bg[i])
+            if ok and (is_linked or best >= self.ALONE_SIM):
+                out.append((tag, best))
+            else:
+                out.append(None)
         return out
 
 
@@ -615,14 +626,16 @@ def finish(
     # The slow part (models) runs before the transaction opens.
     sentences = linker.split(text)
     tags = _tag_hits(tagger, utterances(text, sentences))
-    marker = EvidenceMarker(linker.embed)
-    for sent, mark in zip(sentences, marker.mark([s.text for s in sentences]), strict=True):
+    feedback = case_feedback(store, current.case_id) if current.case_id is not None else []
+    suggestions = suggest(linker, text, areas, feedback, sections)
+    linked_starts = {sg.start for sg in suggestions}
+    marker = EvidenceMarker(linker.embed, linker.background())
+    marks = marker.mark([s.text for s in sentences], [s.start in linked_starts for s in sentences])
+    for sent, mark in zip(sentences, marks, strict=True):
         if mark is not None:
             tags.append(
                 TagInfo(mark[0], round(mark[1], 4), sent.start, sent.end, "danger or safety evidence")
             )
-    feedback = case_feedback(store, current.case_id) if current.case_id is not None else []
-    suggestions = suggest(linker, text, areas, feedback, sections)
 
     with store.session() as s:
         r = s.get(Reflection, reflection_id)
