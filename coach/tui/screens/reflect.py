@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from coach.errors import CoachError
 
@@ -338,6 +339,17 @@ class ReflectScreen(Screen):
             )
             lines.append(f"{_esc(_short(message.text[start:end], 40))}  {chips}")
         self.query_one("#suggestions", Static).update("\n".join(lines))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place for worker failures: say what happened, keep the draft."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = str(error) if isinstance(error, CoachError) else f"{type(error).__name__}: {error}"
+        if event.worker.group == "reflect-suggest":
+            self.query_one("#suggestions", Static).update(f"[dim]No link suggestions: {_esc(text)}[/dim]")
+        elif event.worker.group == "reflect-finish":
+            self.post_message(self.Failed(text))
 
     def on_models_ready(self, message: Any) -> None:
         if self.step == "write":
