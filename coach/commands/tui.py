@@ -1,0 +1,46 @@
+"""`coach tui` (and plain `coach`): open the Textual app.
+
+`run_app(db_url)` is shared with `coach demo`. It sets HF_HUB_OFFLINE before anything could reach for the
+network, and imports Textual only here, so `coach --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from coach.commands._common import db_option, resolve_db
+from coach.errors import CoachError
+
+
+def run_app(db_url: str) -> None:
+    """Open the app on `db_url`; a CoachError before the start becomes a message, not a traceback."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from coach.tui.app import CoachApp
+
+        app = CoachApp(db_url=db_url)
+    except CoachError:
+        raise  # cli.main prints it as one line and exits with code 2
+    except ImportError as exc:
+        raise CoachError(f"The app cannot start: {exc}. Reinstall coach (pip install -e .).") from None
+    app.run()
+    if app.return_code not in (None, 0):
+        raise SystemExit(app.return_code)
+
+
+@click.command(name="tui", help="Open the app (the default when no command is given).")
+@db_option
+@click.pass_context
+def command(ctx: click.Context, db: str | None) -> None:
+    try:
+        url = resolve_db(ctx, db)
+    except Exception as exc:
+        from coach.config import ConfigError
+
+        if isinstance(exc, ConfigError):
+            raise CoachError(str(exc)) from None
+        raise
+    run_app(url)

@@ -1,0 +1,174 @@
+"""The home screen: where coach starts. A welcome, the six destinations, and what is in the workspace.
+
+The summary comes from the database (counts and each case with its change areas' latest readings), so after
+`coach demo` the data is visible at once; an empty workspace gets a designed empty state instead of blanks.
+The screen renders before the database is open and fills in when the app posts StoreReady.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coach.tui.messages import ModelsFailed, ModelsReady, StoreReady
+from coach.tui.widgets.destinations import DESTINATIONS
+
+MAX_CASES_SHOWN = 12
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def destination_prompt(key: str, title: str, description: str) -> str:
+    return f"[b]{key}[/b]  [b]{escape(title)}[/b]\n    [dim]{escape(description)}[/dim]"
+
+
+def summary_markup(counts: Any, cases: list[Any]) -> str:
+    """The workspace summary as Rich markup (counts, then cases with their areas' latest readings)."""
+    if counts.empty:
+        return (
+            "[b]Nothing here yet[/b]\n\n"
+            "Run [b]coach demo[/b] in a terminal to load a fictional demo workspace, "
+            "or press [b]3[/b] (Cases) to add your first case under a pseudonymous reference."
+        )
+    parts = [
+        _plural(counts.cases, "case"),
+        _plural(counts.areas, "change area"),
+        _plural(counts.readings, "reading"),
+        _plural(counts.reflections, "reflection"),
+        _plural(counts.rehearsals, "rehearsal"),
+    ]
+    lines = [" · ".join(parts), ""]
+    for case in cases[:MAX_CASES_SHOWN]:
+        state = " [dim](closed)[/dim]" if case.closed else ""
+        lines.append(f"[b]{escape(case.reference)}[/b]{state}")
+        if not case.areas:
+            lines.append("  [dim]no change areas yet[/dim]")
+        for area in case.areas:
+            score = area.latest_score
+            reading = f"[b]{score}[/b]/10" if score is not None else "[dim]no reading[/dim]"
+            lines.append(f"  {escape(area.title)}: {reading}")
+    if len(cases) > MAX_CASES_SHOWN:
+        lines.append(f"[dim]… and {len(cases) - MAX_CASES_SHOWN} more in Cases[/dim]")
+    return "\n".join(lines)
+
+
+class HomeScreen(Screen):
+    """Welcome, destinations (Enter or 1-6) and the workspace summary."""
+
+    CSS_PATH = "home.tcss"
+    BINDINGS: ClassVar = [
+        *(
+            Binding(
+                d.key,
+                f"app.open('{d.name}')",
+                d.title,
+                id=f"home.{d.name}",
+                tooltip=f"Open {d.title}: {d.description}",
+                show=False,
+            )
+            for d in DESTINATIONS
+        ),
+        Binding("r", "refresh", "Refresh", id="home.refresh", tooltip="Read the workspace summary again"),
+    ]
+    HELP = """\
+# Home
+
+Welcome to **coach**: practise difficult conversations in child protection, reflect after visits and review
+your work with a mentor. Everything stays on this computer (or your team's database).
+
+- **↑/↓** and **Enter**, or the number keys **1-6**, open a destination:
+  Rehearse, Reflect, Cases, Review, Drills, Phrasebank.
+- The right-hand panel summarises your workspace: cases (pseudonymous references only) with the latest
+  reading of each change area. **r** reads it again.
+- The language models load in the background; the line at the bottom says when they are ready.
+  Rehearse and Reflect need them; everything else works straight away.
+- Empty? Run `coach demo` in a terminal to load a fictional demo workspace.
+"""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="welcome"):
+            yield Static("[b]Welcome to coach[/b]", id="welcome-title")
+            yield Static(
+                "Practise difficult conversations, reflect after visits, review with your mentor.",
+                id="welcome-text",
+            )
+        with Horizontal(id="home-main"):
+            yield OptionList(
+                *(Option(destination_prompt(d.key, d.title, d.description), id=d.name) for d in DESTINATIONS),
+                id="destinations",
+            )
+            with VerticalScroll(id="summary-box"):
+                yield Static("Opening the workspace…", id="summary")
+        yield Static(self.app.model_status, id="home-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#destinations", OptionList).border_title = "Go to"
+        self.query_one("#summary-box").border_title = "Workspace"
+        self.query_one("#destinations", OptionList).focus()
+        self.update_model_status(self.app.model_status)
+        if self.app.store_ready:
+            self.refresh_summary()
+
+    def on_screen_resume(self) -> None:
+        if self.app.store_ready:
+            self.refresh_summary()
+
+    @on(OptionList.OptionSelected, "#destinations")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.action_open(event.option.id)
+
+    def on_store_ready(self, message: StoreReady) -> None:
+        self.refresh_summary()
+
+    def on_models_ready(self, message: ModelsReady) -> None:
+        self.update_model_status(self.app.model_status)
+
+    def on_models_failed(self, message: ModelsFailed) -> None:
+        self.update_model_status(self.app.model_status)
+
+    def update_model_status(self, text: str) -> None:
+        status = self.query_one("#home-status", Static)
+        status.update(escape(text))
+        status.set_class(self.app.tagger is not None, "-ready")
+        status.set_class(self.app.models_error is not None, "-failed")
+
+    def action_refresh(self) -> None:
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        summary = self.query_one("#summary", Static)
+        store = self.app.store
+        if store is None:
+            summary.update(
+                "[b]No database[/b]\n\n"
+                f"{escape(self.app.store_error or 'The database could not be opened.')}\n\n"
+                "The phrasebank still works; nothing can be saved."
+            )
+            summary.add_class("-error")
+            return
+        from coach.errors import CoachError
+        from coach.services.cases import list_cases, workspace_counts
+
+        try:
+            counts = workspace_counts(store)
+            cases = list_cases(store) if counts.cases else []
+        except CoachError as exc:
+            summary.update(f"[b]The workspace could not be read[/b]\n\n{escape(str(exc))}")
+            summary.add_class("-error")
+            return
+        summary.remove_class("-error")
+        summary.set_class(counts.empty, "-empty")
+        summary.update(summary_markup(counts, cases))
