@@ -75,3 +75,16 @@ def test_without_jsonl_flag_says_how_to_use_it() -> None:
     assert proc.returncode != 0
     assert "--jsonl" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_importing_the_linker_and_services_loads_no_model_library() -> None:
+    code = (
+        "import sys\n"
+        "import coach.commands.link, coach.commands.case, coach.nlp.linker\n"
+        "import coach.services.reflection, coach.services.report\n"
+        "heavy = [m for m in ('torch', 'spacy', 'sentence_transformers', 'textual') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == ""
