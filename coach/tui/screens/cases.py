@@ -203,8 +203,11 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
             return
         dates = [r.reading_date.strftime("%d/%m/%Y") for r in area.readings]
         plt.date_form("d/m/Y")
-        plt.plot(dates, [r.score for r in area.readings], marker="dot")
+        scores = [r.score for r in area.readings]
+        plt.plot(dates, scores, marker="braille")
+        plt.scatter(dates, scores, marker="●")
         plt.ylim(1, 10)
+        plt.yticks([1, 4, 7, 10])
         plt.title(f"Steps to change: {area.title}")
         chart.refresh()
 
