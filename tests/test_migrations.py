@@ -210,3 +210,23 @@ def test_db_upgrade_command_says_what_it_did(
     code, out, _ = run_cli(["--db", sqlite_url, "db", "upgrade"], capsys)
     assert code == 0
     assert "Upgraded the database from revision 0001 to 0002. A copy of the old database is in" in out
+
+
+def test_quick_head_agrees_with_alembic(newer_migrations: Path) -> None:
+    assert store_db.quick_head() == head_revision() == "0002"
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(sqlite_url: str) -> None:
+    """Every start opens the database; Alembic is only imported when there is something to migrate."""
+    import subprocess
+    import sys
+
+    Store.open(sqlite_url).dispose()
+    code = (
+        "import sys\nfrom coach.store.db import Store\n"
+        f"Store.open({sqlite_url!r}).dispose()\n"
+        "print(any(name.split('.')[0] == 'alembic' for name in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -16,6 +16,7 @@ The schema belongs to the Alembic migrations in `coach/store/migrations/`, run p
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -260,6 +261,50 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
 
 
+_REVISION_RE = re.compile(r"""^revision(?:\s*:\s*str)?\s*=\s*["']([^"']+)["']""", re.M)
+_DOWN_RE = re.compile(r"""^down_revision(?:\s*:[^=]+)?\s*=\s*(?:None|["']([^"']+)["'])""", re.M)
+
+
+def quick_head() -> str | None:
+    """The head revision read straight from the revision files (no Alembic import); None if unsure.
+
+    Opening an up-to-date database, which is what happens at every start, then costs a file listing and one
+    SELECT instead of importing Alembic. Anything unusual (branches, merges, odd files) falls back to Alembic.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    try:
+        files = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
+        for file in files:
+            if file.name.startswith("__"):
+                continue
+            source = file.read_text(encoding="utf-8")
+            revision, down = _REVISION_RE.search(source), _DOWN_RE.search(source)
+            if revision is None or down is None:
+                return None
+            revisions.add(revision.group(1))
+            if down.group(1):
+                parents.add(down.group(1))
+    except OSError:
+        return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(conn: Any) -> str | None:
+    """The revision in the alembic_version table (None if there is no such table or row)."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    if len(rows) > 1:
+        raise StoreVersionError(
+            f"The database has several schema revisions ({', '.join(rows)}); it is damaged."
+        )
+    return rows[0] if rows else None
+
+
 class Store:
     """One database: an engine, sessions that commit or roll back, and schema management."""
 
@@ -395,10 +440,8 @@ class Store:
     # -- schema ----------------------------------------------------------------------------------------------
     def current_revision(self) -> str | None:
         """The schema revision stored in the database (None for an empty database)."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _stored_revision(conn)
 
     def _user_tables(self, conn: Any) -> list[str]:
         from sqlalchemy import inspect
@@ -419,10 +462,10 @@ class Store:
 
     def check_version(self) -> str | None:
         """Refuse a database written by a newer coach (or not by coach at all); return its revision."""
-        from alembic.runtime.migration import MigrationContext
-
         with self.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = _stored_revision(conn)
+            if current is not None and current == quick_head():
+                return current  # the everyday case, without importing Alembic (start-up time)
             if current is None and self._user_tables(conn):
                 raise StoreVersionError(
                     f"The database {self._where()} already has tables but no coach schema version; it was "
@@ -440,11 +483,13 @@ class Store:
 
     def upgrade(self) -> UpgradeResult:
         """Create or upgrade the schema to head. SQLite files at an older revision are backed up first."""
+        before = self.check_version()
+        if before is not None and before == quick_head():
+            return UpgradeResult(before=before, after=before)
+
         from alembic import command
         from alembic.util import CommandError
         from sqlalchemy.exc import SQLAlchemyError
-
-        before = self.check_version()
         head = head_revision()
         if before == head:
             return UpgradeResult(before=before, after=head)
