@@ -567,20 +567,36 @@ def suggest(
 
 
 # ---- finishing ----
-def _tag_hits(tagger: Any, items: Sequence[Utterance]) -> list[TagInfo]:
+def _tag_hits(tagger: Any, items: Sequence[Utterance], text: str) -> list[TagInfo]:
+    """Technique tags for each utterance, with offsets into the reflection text.
+
+    Quotes are tagged as written, so a hit's own offsets are kept; a described utterance is tagged in its
+    direct-speech form, so its hits cover the whole sentence it came from."""
     out: list[TagInfo] = []
-    if tagger is None:
+    if tagger is None or not items:
         return out
     for u in items:
         result = tagger.tag(u.text, speaker=u.speaker)
         if getattr(result, "error", None):
             continue
+        verbatim = text[u.start : u.end] == u.text
         hits = list(getattr(result, "techniques", []) or [])
         for hit in hits:
-            start = u.start + int(getattr(hit, "start", 0) or 0)
-            end_raw = getattr(hit, "end", None)
-            end = u.start + int(end_raw) if end_raw is not None else u.end
-            out.append(TagInfo(hit.tag, float(hit.score), start, min(end, u.end), f"{u.why}: {hit.why}"))
+            start, end = u.start, u.end
+            h_start, h_end = getattr(hit, "start", None), getattr(hit, "end", None)
+            if verbatim and h_start is not None and h_end is not None and 0 <= h_start < h_end <= len(u.text):
+                start, end = u.start + int(h_start), u.start + int(h_end)
+            score = getattr(hit, "score", None)
+            why = getattr(hit, "why", "") or ""
+            out.append(
+                TagInfo(
+                    hit.tag,
+                    float(score) if score is not None else None,
+                    start,
+                    end,
+                    f"{u.why}: {why}".strip(),
+                )
+            )
         talk = getattr(result, "talk", None)
         if (
             u.speaker == "family"
@@ -625,7 +641,7 @@ def finish(
 
     # The slow part (models) runs before the transaction opens.
     sentences = linker.split(text)
-    tags = _tag_hits(tagger, utterances(text, sentences))
+    tags = _tag_hits(tagger, utterances(text, sentences), text)
     feedback = case_feedback(store, current.case_id) if current.case_id is not None else []
     suggestions = suggest(linker, text, areas, feedback, sections)
     linked_starts = {sg.start for sg in suggestions}
