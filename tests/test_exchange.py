@@ -6,10 +6,13 @@ from __future__ import annotations
 import copy
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from coach.paths import SESSIONS_DIR
@@ -17,6 +20,7 @@ from coach.services import cases as case_service
 from coach.store.db import Store
 from coach.store.exchange import (
     ExchangeError,
+    dumps,
     export_to,
     export_workspace,
     import_file,
@@ -242,3 +246,91 @@ def test_export_refuses_to_overwrite_without_force(sqlite_url: str, tmp_path: Pa
 def test_parse_bytes_reports_json_position() -> None:
     with pytest.raises(ExchangeError, match=r"line 2, column \d+"):
         parse_bytes(b'{"format": "coach-workspace",\n "version": }', name="x.json", suffix=".json")
+
+
+# -- property: any workspace the format allows survives export -> import -> export ---------------------------
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x00"), max_size=40)
+_NAME = st.from_regex(r"[A-Za-z][A-Za-z' \-]{0,20}[a-z]", fullmatch=True)
+_DAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 1)).map(date.isoformat)
+
+
+@st.composite
+def workspaces(draw: st.DrawFn) -> dict:
+    names = draw(st.lists(_NAME, min_size=1, max_size=4, unique=True))
+    people = [
+        {"name": n, "role": draw(st.sampled_from(["practitioner", "mentor", "facilitator"]))} for n in names
+    ]
+    refs = draw(
+        st.lists(
+            st.from_regex(r"[A-Z]{2}-20[0-9]{2}-[0-9]{3}", fullmatch=True), max_size=3, unique_by=str.lower
+        )
+    )
+    cases = []
+    for ref in refs:
+        titles = draw(st.lists(_NAME, max_size=3, unique_by=str.lower))
+        cases.append(
+            {
+                "reference": ref,
+                "summary": draw(_TEXT),
+                "owner": draw(st.sampled_from([None, *names])),
+                "closed": draw(st.booleans()),
+                "change_areas": [
+                    {
+                        "title": t,
+                        "concern": draw(_TEXT),
+                        "good_enough": draw(_TEXT),
+                        "readings": [
+                            {
+                                "date": d,
+                                "score": draw(st.integers(1, 10)),
+                                "by": draw(_TEXT),
+                                "note": draw(_TEXT),
+                            }
+                            for d in sorted(draw(st.lists(_DAY, max_size=3, unique=True)))
+                        ],
+                    }
+                    for t in titles
+                ],
+            }
+        )
+    reflections = []
+    for case in draw(st.lists(st.sampled_from(cases), max_size=2)) if cases else []:
+        text = draw(_TEXT)
+        areas = [a["title"] for a in case["change_areas"]]
+        reflections.append(
+            {
+                "case": case["reference"],
+                "practitioner": draw(st.sampled_from(names)),
+                "visit_date": draw(_DAY),
+                "text": text,
+                "answers": {**{f"area[{a}]": draw(_TEXT) for a in areas}, "what-happened": text},
+                "tags": [
+                    {"tag": "open_question", "score": draw(st.floats(0, 1)), "start": 0, "end": len(text)}
+                ],
+                "area_links": [{"area": a, "status": "confirmed", "decided_by": names[0]} for a in areas],
+                "comments": [{"author": names[-1], "text": draw(_TEXT) or "ok"}],
+            }
+        )
+    return {
+        "format": "coach-workspace",
+        "version": 1,
+        "practitioners": people,
+        "cases": cases,
+        "reflections": reflections,
+    }
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(workspaces())
+def test_any_valid_workspace_round_trips(workspace: dict) -> None:
+    first, second = Store.open("sqlite://"), Store.open("sqlite://")
+    try:
+        import_workspace(first, workspace)
+        exported = export_workspace(first)
+        import_workspace(second, json.loads(dumps(exported)))
+        assert _comparable(export_workspace(second)) == _comparable(exported)
+        assert [c["reference"] for c in exported["cases"]] == [c["reference"] for c in workspace["cases"]]
+    finally:
+        first.dispose()
+        second.dispose()
