@@ -321,7 +321,7 @@ def workspaces(draw: st.DrawFn) -> dict:
     }
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workspaces())
 def test_any_valid_workspace_round_trips(workspace: dict) -> None:
     first, second = Store.open("sqlite://"), Store.open("sqlite://")
