@@ -490,6 +490,7 @@ class Store:
         from alembic import command
         from alembic.util import CommandError
         from sqlalchemy.exc import SQLAlchemyError
+
         head = head_revision()
         if before == head:
             return UpgradeResult(before=before, after=head)

@@ -688,9 +688,7 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
                     "case": case_ref,
                     "practitioner": person,
                     "visit_date": v.day(item.get("visit_date"), f"{p}.visit_date"),
-                    "prompt_set": v.name(
-                        item.get("prompt_set") or "default", f"{p}.prompt_set", limit=100
-                    ),
+                    "prompt_set": v.name(item.get("prompt_set") or "default", f"{p}.prompt_set", limit=100),
                     "status": v.choice(item.get("status"), f"{p}.status", REFLECTION_STATUS_VALUES, "draft"),
                     "shared_with_mentor": v.boolean(
                         item.get("shared_with_mentor"), f"{p}.shared_with_mentor"
