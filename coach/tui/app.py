@@ -196,10 +196,9 @@ class CoachApp(App[None]):
                 update(text)
 
     # ---- start-up ------------------------------------------------------------------------------------------
-    def get_default_screen(self) -> Screen:
-        return self.make_screen("home")
-
     def on_mount(self) -> None:
+        # Pushed (not the default screen) so that its CSS_PATH is loaded like every other screen's.
+        self.push_screen("home")
         # Background work starts after the first frame is on screen, so nothing delays it.
         self.call_after_refresh(self._after_first_frame)
 
@@ -240,11 +239,12 @@ class CoachApp(App[None]):
             self.notify(f"{name.title()} could not be opened: {type(exc).__name__}: {exc}", severity="error")
 
     def action_back(self) -> None:
-        if len(self.screen_stack) > 1:
+        """Esc: back to the previous screen; the home screen (above Textual's blank base screen) stays."""
+        if len(self.screen_stack) > 2:
             self.pop_screen()
 
     def action_home(self) -> None:
-        for _ in range(len(self.screen_stack) - 1):
+        for _ in range(len(self.screen_stack) - 2):
             self.pop_screen()
 
     def action_help(self) -> None:

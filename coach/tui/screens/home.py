@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.console import RenderableType
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
@@ -29,37 +30,41 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 
 def destination_prompt(key: str, title: str, description: str) -> str:
-    return f"[b]{key}[/b]  [b]{escape(title)}[/b]\n    [dim]{escape(description)}[/dim]"
+    return f"[b]{key}[/b]  [b]{escape(title)}[/b]\n   [dim]{escape(description)}[/dim]"
 
 
-def summary_markup(counts: Any, cases: list[Any]) -> str:
-    """The workspace summary as Rich markup (counts, then cases with their areas' latest readings)."""
+def summary_renderable(counts: Any, cases: list[Any]) -> RenderableType:
+    """The workspace summary: counts, then each case with its change areas' latest readings."""
+    from rich.console import Group
+    from rich.text import Text
+
     if counts.empty:
-        return (
+        return Text.from_markup(
             "[b]Nothing here yet[/b]\n\n"
             "Run [b]coach demo[/b] in a terminal to load a fictional demo workspace, "
             "or press [b]3[/b] (Cases) to add your first case under a pseudonymous reference."
         )
-    parts = [
-        _plural(counts.cases, "case"),
-        _plural(counts.areas, "change area"),
-        _plural(counts.readings, "reading"),
-        _plural(counts.reflections, "reflection"),
-        _plural(counts.rehearsals, "rehearsal"),
-    ]
-    lines = [" · ".join(parts), ""]
+    head = Text.from_markup(
+        f"{_plural(counts.cases, 'case')} · {_plural(counts.areas, 'change area')}\n"
+        f"{_plural(counts.readings, 'reading')} · {_plural(counts.reflections, 'reflection')}\n"
+        f"{_plural(counts.rehearsals, 'rehearsal')}\n"
+    )
+    parts: list[Any] = [head]
     for case in cases[:MAX_CASES_SHOWN]:
         state = " [dim](closed)[/dim]" if case.closed else ""
-        lines.append(f"[b]{escape(case.reference)}[/b]{state}")
+        parts.append(Text.from_markup(f"[b]{escape(case.reference)}[/b]{state}"))
         if not case.areas:
-            lines.append("  [dim]no change areas yet[/dim]")
+            parts.append(Text("  no change areas yet", style="dim"))
         for area in case.areas:
             score = area.latest_score
-            reading = f"[b]{score}[/b]/10" if score is not None else "[dim]no reading[/dim]"
-            lines.append(f"  {escape(area.title)}: {reading}")
+            line = Text.from_markup(f" [b]{score:>2}[/b]/10 " if score is not None else " [dim] -/10[/dim] ")
+            line.append(area.title)
+            line.no_wrap = True
+            line.overflow = "ellipsis"
+            parts.append(line)
     if len(cases) > MAX_CASES_SHOWN:
-        lines.append(f"[dim]… and {len(cases) - MAX_CASES_SHOWN} more in Cases[/dim]")
-    return "\n".join(lines)
+        parts.append(Text(f"… and {len(cases) - MAX_CASES_SHOWN} more in Cases", style="dim"))
+    return Group(*parts)
 
 
 class HomeScreen(Screen):
@@ -100,7 +105,7 @@ your work with a mentor. Everything stays on this computer (or your team's datab
         with Vertical(id="welcome"):
             yield Static("[b]Welcome to coach[/b]", id="welcome-title")
             yield Static(
-                "Practise difficult conversations, reflect after visits, review with your mentor.",
+                "Practise conversations, reflect after visits, review with a mentor.",
                 id="welcome-text",
             )
         with Horizontal(id="home-main"):
@@ -116,7 +121,9 @@ your work with a mentor. Everything stays on this computer (or your team's datab
     def on_mount(self) -> None:
         self.query_one("#destinations", OptionList).border_title = "Go to"
         self.query_one("#summary-box").border_title = "Workspace"
-        self.query_one("#destinations", OptionList).focus()
+        destinations = self.query_one("#destinations", OptionList)
+        destinations.highlighted = 0
+        destinations.focus()
         self.update_model_status(self.app.model_status)
         if self.app.store_ready:
             self.refresh_summary()
@@ -171,4 +178,4 @@ your work with a mentor. Everything stays on this computer (or your team's datab
             return
         summary.remove_class("-error")
         summary.set_class(counts.empty, "-empty")
-        summary.update(summary_markup(counts, cases))
+        summary.update(summary_renderable(counts, cases))
