@@ -138,6 +138,14 @@ def get_prompt_set(set_id: str = "default", directory: Path | None = None) -> Pr
     return sets[set_id]
 
 
+def prompt_set_of(reflection: Any) -> PromptSet:
+    """The prompt set a reflection was written with; the default set if that one is gone (e.g. an import)."""
+    try:
+        return get_prompt_set(reflection.prompt_set)
+    except ReflectionError:
+        return get_prompt_set("default")
+
+
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
@@ -628,7 +636,7 @@ def finish(
         raise ReflectionError("This reflection is already finished.")
     clean = _clean_answers(answers if answers is not None else current.answers)
     areas = case_areas(store, current.case_id)
-    steps = flow(get_prompt_set(current.prompt_set), areas)
+    steps = flow(prompt_set_of(current), areas)
     readings: list[tuple[int, int]] = []
     for step in steps:
         if step.scale and step.area_id is not None:

@@ -198,7 +198,7 @@ class ReflectScreen(Screen):
                 visit = _parse_date(self.query_one("#visit-date", Input).value)
                 self.reflection = R.start(self.store, value.id if value is not None else None, visit)
             self.areas = R.case_areas(self.store, self.reflection.case_id)
-            self.steps = R.flow(R.get_prompt_set(self.reflection.prompt_set), self.areas)
+            self.steps = R.flow(R.prompt_set_of(self.reflection), self.areas)
         except CoachError as exc:
             self.notify(str(exc), severity="error")
             return
