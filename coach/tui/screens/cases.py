@@ -144,7 +144,7 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
         case = self._case
         title = f"[b]{_esc(case.reference)}[/b]"
         if case.summary:
-            title += f"  {_esc(case.summary)}"
+            title += f"  {_esc(_short(case.summary, 110))}"
         area = self._current_area()
         if area is None:
             self.query_one("#case-title", Static).update(title)
@@ -188,7 +188,7 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
                 mark = "confirmed" if ev.confirmed else "suggested"
                 first = ev.sentences[0] if ev.sentences else ""
                 more = f" (+{len(ev.sentences) - 1} more)" if len(ev.sentences) > 1 else ""
-                lines.append(f"{ev.visit_date.isoformat()} [{mark}] {_esc(_short(first, 60))}{more}")
+                lines.append(f"{ev.visit_date.isoformat()} ({mark}) {_esc(_short(first, 60))}{more}")
             text = "\n".join(lines)
         self.query_one("#area-reflections", Static).update(text)
 
