@@ -75,14 +75,22 @@ class CoachApp(App[None]):
         ),
     ]
 
-    def __init__(self, db_url: str, tagger: Any = None) -> None:
+    def __init__(self, db_url: str, tagger: Any = None, *, load_models: bool = True) -> None:
+        """`tagger`: a loaded Tagger to use (no loading); `load_models=False`: do not load any (the screens
+        that need them say so), for tests and tools that only need the database."""
         super().__init__()
         self.db_url = db_url
         self.settings = _load_settings(db_url)
         self.tagger = tagger
         self.models_seconds: float | None = None
         self.models_error: str | None = None
-        self.model_status = "Models ready" if tagger is not None else LOADING_MODELS
+        self._load_models = load_models and tagger is None
+        if tagger is not None:
+            self.model_status = "Models ready"
+        elif self._load_models:
+            self.model_status = LOADING_MODELS
+        else:
+            self.model_status = "Language models not loaded in this session"
         self._store: Store | None = None
         self.store_error: str | None = None
         self._store_done = False
@@ -146,7 +154,9 @@ class CoachApp(App[None]):
             self._store_error_shown = True
             from coach.tui.screens.coming_soon import DatabaseErrorScreen
 
-            self.push_screen(DatabaseErrorScreen(message.error or "The database could not be opened."))
+            screen = DatabaseErrorScreen(message.error or "The database could not be opened.")
+            # After a refresh, so the home screen has finished mounting underneath it.
+            self.call_after_refresh(self.push_screen, screen)
 
     @work(thread=True, exclusive=True, group="store", exit_on_error=False)
     def _open_store_worker(self) -> None:
@@ -206,7 +216,7 @@ class CoachApp(App[None]):
         if self.first_frame_seconds is None:
             self.first_frame_seconds = time.perf_counter() - self.started_at
         self._open_store_worker()
-        if self.tagger is None:
+        if self._load_models:
             self.load_models()
 
     # ---- navigation ----------------------------------------------------------------------------------------

@@ -23,9 +23,22 @@ class PaletteCommand:
     run: Callable[[], Any]
 
 
-def _key_label(key: str) -> str:
-    names = {"left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc", "enter": "Enter"}
-    return "+".join(names.get(part, part) for part in key.split("+"))
+_KEY_NAMES = {
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "question_mark": "?",
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+}
+
+
+def key_label(key: str) -> str:
+    """A binding key as people write it ("ctrl+s", "[", "/", "Esc")."""
+    return "+".join(_KEY_NAMES.get(part, part) for part in key.split("+"))
 
 
 def screen_binding_commands(screen: Any) -> Iterator[PaletteCommand]:
@@ -36,7 +49,8 @@ def screen_binding_commands(screen: Any) -> Iterator[PaletteCommand]:
         return
     for key, bindings in bindings_map.key_to_bindings.items():
         for binding in bindings:
-            if not binding.description or binding.action in seen:
+            # Only the screen's own bindings (ours all have an id), not Textual's tab/ctrl+c plumbing.
+            if not binding.id or not binding.description or binding.action in seen:
                 continue
             if binding.action in ("back", "app.back", "app.pop_screen"):
                 continue  # "go back" is the Esc key, not something to look up
@@ -49,7 +63,7 @@ def screen_binding_commands(screen: Any) -> Iterator[PaletteCommand]:
             seen.add(binding.action)
             help_text = binding.tooltip or binding.description
             yield PaletteCommand(
-                f"{binding.description} ({_key_label(key)})",
+                f"{binding.description} ({key_label(binding.key_display or key)})",
                 help_text,
                 partial(screen.run_action, binding.action),
             )

@@ -36,6 +36,7 @@ This part of coach is not in this build yet. The panel says what it will do.
         super().__init__()
         self.destination = name
         self.feature: Destination = BY_NAME.get(name) or Destination(name, name.title(), "", "")
+        self.title = f"coach · {self.feature.title}"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,9 +49,6 @@ This part of coach is not in this build yet. The panel says what it will do.
             yield Static("Press [b]Esc[/b] to go back.", id="soon-hint")
         yield Footer()
 
-    def on_mount(self) -> None:
-        self.title = f"coach · {self.feature.title}"
-
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -58,6 +56,7 @@ This part of coach is not in this build yet. The panel says what it will do.
 class DatabaseErrorScreen(Screen):
     """The database could not be opened: the reason in plain words, what to try, and the way out."""
 
+    TITLE = "coach · database problem"
     CSS_PATH = "coming_soon.tcss"
     BINDINGS: ClassVar = [
         Binding("escape", "back", "Continue", id="db_error.back", tooltip="Continue without the database"),
@@ -95,9 +94,6 @@ folder). It could not be opened, so nothing can be saved in this session.
                 id="error-hint",
             )
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.title = "coach · database problem"
 
     def action_back(self) -> None:
         self.app.pop_screen()

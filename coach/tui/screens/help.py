@@ -14,28 +14,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown
 
+from coach.tui.commands import key_label
+
 GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("F1", "Help for the screen you are on (press again to close)"),
     ("ctrl+p", "Command palette: search this screen's actions and go anywhere"),
     ("Esc", "Go back"),
     ("q / ctrl+q", "Quit (q types a letter while you are writing in a text box)"),
 )
-
-_KEY_NAMES = {
-    "left_square_bracket": "[",
-    "right_square_bracket": "]",
-    "escape": "Esc",
-    "enter": "Enter",
-    "space": "Space",
-    "question_mark": "?",
-    "slash": "/",
-}
-
-
-def key_label(key: str) -> str:
-    """A binding key as people write it ("ctrl+s", "[", "Esc")."""
-    return "+".join(_KEY_NAMES.get(part, part) for part in key.split("+"))
-
 
 def binding_rows(screen: Any) -> list[tuple[str, str]]:
     """(keys, what it does) for each action bound on `screen`, keys of one action joined."""
@@ -82,6 +68,7 @@ class HelpScreen(Screen):
         Binding("f1", "close", "Close", id="help.close_f1", tooltip="Close help", show=False),
     ]
     HELP = "# Help\n\nPress **Esc** or **F1** to close."
+    TITLE = "coach · help"
 
     def __init__(self, target: Screen) -> None:
         super().__init__()
@@ -94,7 +81,6 @@ class HelpScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "coach · help"
         self.query_one("#help-scroll").focus()
 
     def action_close(self) -> None:

@@ -67,6 +67,20 @@ def summary_renderable(counts: Any, cases: list[Any]) -> RenderableType:
     return Group(*parts)
 
 
+def _plain(renderable: RenderableType) -> str:
+    from rich.console import Console, Group
+    from rich.text import Text
+
+    if isinstance(renderable, Text):
+        return renderable.plain
+    if isinstance(renderable, Group):
+        return "\n".join(_plain(r) for r in renderable.renderables)
+    console = Console(width=200, record=True, file=None, color_system=None)
+    with console.capture() as capture:
+        console.print(renderable)
+    return capture.get()
+
+
 class HomeScreen(Screen):
     """Welcome, destinations (Enter or 1-6) and the workspace summary."""
 
@@ -99,6 +113,8 @@ your work with a mentor. Everything stays on this computer (or your team's datab
   Rehearse and Reflect need them; everything else works straight away.
 - Empty? Run `coach demo` in a terminal to load a fictional demo workspace.
 """
+
+    summary_text = ""  # the summary as plain text (what a reader sees), kept for tests and screen readers
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -159,11 +175,10 @@ your work with a mentor. Everything stays on this computer (or your team's datab
         summary = self.query_one("#summary", Static)
         store = self.app.store
         if store is None:
-            summary.update(
-                "[b]No database[/b]\n\n"
-                f"{escape(self.app.store_error or 'The database could not be opened.')}\n\n"
-                "The phrasebank still works; nothing can be saved."
-            )
+            reason = self.app.store_error or "The database could not be opened."
+            after = "The phrasebank still works; nothing can be saved."
+            self.summary_text = f"No database\n\n{reason}\n\n{after}"
+            summary.update(f"[b]No database[/b]\n\n{escape(reason)}\n\n{after}")
             summary.add_class("-error")
             return
         from coach.errors import CoachError
@@ -173,9 +188,12 @@ your work with a mentor. Everything stays on this computer (or your team's datab
             counts = workspace_counts(store)
             cases = list_cases(store) if counts.cases else []
         except CoachError as exc:
+            self.summary_text = f"The workspace could not be read\n\n{exc}"
             summary.update(f"[b]The workspace could not be read[/b]\n\n{escape(str(exc))}")
             summary.add_class("-error")
             return
         summary.remove_class("-error")
         summary.set_class(counts.empty, "-empty")
-        summary.update(summary_renderable(counts, cases))
+        renderable = summary_renderable(counts, cases)
+        self.summary_text = _plain(renderable)
+        summary.update(renderable)

@@ -246,6 +246,7 @@ look-alikes that are *not* this technique.
 - **Esc** goes back.
 """
     destination = "phrasebank"
+    TITLE = "coach · phrasebank"
 
     def __init__(self, directory: Path | None = None) -> None:
         super().__init__()
@@ -268,7 +269,6 @@ look-alikes that are *not* this technique.
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "coach · phrasebank"
         self.load()
         self.query_one("#pb-list", OptionList).focus()
 
