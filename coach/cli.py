@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "locate": ("coach.commands.locate", "command", "Show where the config file and the database are."),
     "import": ("coach.commands.exchange", "import_command", "Import a workspace file (JSON or YAML)."),
     "export": ("coach.commands.exchange", "export_command", "Export the whole workspace to a file."),
-    "db": ("coach.commands.db", "group", "Database maintenance (upgrade)."),
+    "db": ("coach.commands.db", "group", "Database maintenance (upgrade, status)."),
     "tag": ("coach.commands.tag", "command", "Tag what was said with techniques (table or JSON lines)."),
     "eval": ("coach.commands.evaluate", "group", "Measure the tagger (e.g. on AnnoMI)."),
     "rehearse": ("coach.commands.rehearse", "command", "Run a rehearsal headless from a script, or list scenarios."),

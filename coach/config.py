@@ -14,9 +14,10 @@ import tomllib
 from dataclasses import dataclass
 
 from coach import paths
+from coach.errors import CoachError
 
 
-class ConfigError(Exception):
+class ConfigError(CoachError):
     """A configuration problem, with a message fit for the user."""
 
 
