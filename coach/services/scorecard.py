@@ -87,11 +87,10 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
     out["questions"] = questions
     out["mi_adherent"] = adherent
     out["mi_non_adherent"] = non_adherent
-    out["adherence"] = (
-        "good"
-        if non_adherent == 0 and adherent > 0
-        else ("fair" if adherent > non_adherent else "below fair")
-    )
+    if non_adherent == 0:
+        out["adherence"] = "good" if adherent > 0 else "fair"
+    else:
+        out["adherence"] = "fair" if adherent > non_adherent else "below fair"
     return out
 
 
