@@ -1,0 +1,463 @@
+"""The technique tagger: what a practitioner or family member said -> techniques, coarse label, scores and why.
+
+Why: every capability of coach (rehearsal feedback, reflection tags, mentor trends, drills) needs the same answer to
+"which techniques were used here, how sure are we and why". Three layers are fused into one TagResult:
+1. spaCy components (coach.nlp.components): phrasebank patterns and syntax cues (question form, scales, worry...);
+2. nearest phrasebank examples by MiniLM embedding (computed once at load, cached in memory and on disk);
+3. small classifiers trained on AnnoMI (coach.nlp.classifier) for behaviour/talk, open/closed, simple/complex,
+   with the previous utterance as context.
+Precision first: a technique is reported only when a rule fires or the nearest examples are close and clearly ahead
+of other tags. MITI: at most one question and one reflection per turn. Texts over MAX_CHARS, empty texts and text
+that does not look like English get an error and no techniques.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+import numpy as np
+
+from coach.nlp import features
+from coach.nlp.phrasebank import FAMILY_TAGS, Entry, load_phrasebank
+
+MAX_CHARS = 5000
+Speaker = Literal["practitioner", "family"]
+SPEAKERS = ("practitioner", "family")
+
+QUESTION_TAGS = (
+    "open_question",
+    "closed_question",
+    "scaling_question",
+    "exception_question",
+    "preferred_future_question",
+    "seeking_collaboration",
+    "child_focus",
+)
+SPECIFIC_QUESTION_TAGS = ("scaling_question", "exception_question", "preferred_future_question")
+REFLECTION_TAGS = ("simple_reflection", "complex_reflection", "summary")
+INPUT_TAGS = (
+    "giving_information",
+    "persuasion",
+    "statement_of_concern",
+    "authority_transparency",
+    "bottom_line",
+    "explaining_process",
+    "confrontation",
+)
+OTHER_TAGS = ("affirmation", "acknowledging_feelings", "emphasizing_autonomy")
+
+# Nearest-example thresholds (cosine of the mean of the top-2 examples) and the lead over the next tag.
+# Tuned for precision on the phrasebank itself (leave-one-out) and checked once on tests/data/techniques_labelled.yaml.
+KNN_THRESHOLD = 0.62
+KNN_MARGIN = 0.04
+KNN_TAG_THRESHOLD: dict[str, float] = {}
+
+_ENGLISH_STOP = frozenset(
+    "the and to of you it that is in was for on are with be have this what at but not do so if or as they we my me "
+    "your he she his her him them there their would could should can will just about all been had has how when "
+    "where why who which an yeah okay like don't i'm it's that's really know think get going because then out up "
+    "one some more any very much from did does were am our us no yes want need things thing here well than too "
+    "by these those".split()
+)
+_CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+
+
+@dataclass
+class TechniqueHit:
+    """One technique found in a span of the text (character offsets into the original text)."""
+
+    tag: str
+    score: float
+    start: int
+    end: int
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tag": self.tag,
+            "score": round(float(self.score), 3),
+            "start": self.start,
+            "end": self.end,
+            "why": self.why,
+        }
+
+
+@dataclass
+class TagResult:
+    """The tagger's answer for one utterance; `to_json()` is the `coach tag --jsonl` line."""
+
+    behaviour: str | None = None
+    talk: str | None = None
+    techniques: list[TechniqueHit] = field(default_factory=list)
+    language: str = "en"
+    error: str | None = None
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        if self.error:
+            return {"error": self.error, "language": self.language}
+        return {
+            "behaviour": self.behaviour,
+            "talk": self.talk,
+            "techniques": [h.to_json() for h in self.techniques],
+            "language": self.language,
+        }
+
+
+@dataclass
+class TagInput:
+    """One utterance to tag, with who said it and what the other person said just before."""
+
+    text: str
+    speaker: Speaker = "practitioner"
+    previous: str | None = None
+
+
+def looks_english(text: str) -> bool:
+    """Cheap check: English prose has many short function words; Welsh, French... have almost none of ours."""
+    words = [w.lower() for w in _WORDS.findall(text)]
+    if len(words) < 4:
+        return True  # too short to judge; "Mm." or "Diolch" is not worth refusing
+    share = sum(w in _ENGLISH_STOP for w in words) / len(words)
+    return share >= 0.12
+
+
+def check_text(text: Any) -> str | None:
+    """An error message for text that cannot be tagged, else None."""
+    if not isinstance(text, str):
+        return "text must be a string"
+    if not text.strip():
+        return "nothing to tag: the text is empty"
+    if len(text) > MAX_CHARS:
+        return f"text is too long to tag ({len(text):,} characters; the limit is {MAX_CHARS:,} per utterance)"
+    return None
+
+
+class Tagger:
+    """Load once with `Tagger.load()` (process-wide cached, thread-safe); then `tag()`, `tag_many()`, `embed()`."""
+
+    _instance: ClassVar[Tagger | None] = None
+    _class_lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self, phrasebank_dir: Path | None = None) -> None:
+        from coach.nlp import components  # noqa: F401  (registers the spaCy factories)
+        from coach.nlp.classifier import load_heads
+        from coach.nlp.models import load_spacy_base
+
+        self._lock = threading.RLock()
+        self.entries, self.problems = load_phrasebank(phrasebank_dir)
+        base = load_spacy_base()
+        self.nlp = _coach_pipeline(base, phrasebank_dir)
+        self.heads = load_heads()
+        self._build_examples()
+
+    # ---- loading ----
+    @classmethod
+    def load(cls) -> Tagger:
+        """The process-wide Tagger (built on first call; later calls return the same object)."""
+        with cls._class_lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def _build_examples(self) -> None:
+        texts: list[str] = []
+        labels: list[str] = []
+        for entry in self.entries.values():
+            for ex in entry.examples:
+                texts.append(ex)
+                labels.append(entry.id)
+            for ex, actually in entry.counter_examples:
+                texts.append(ex)
+                labels.append(actually or "none")
+        self.example_texts = texts
+        self.example_labels = np.asarray(labels)
+        self.example_emb = _cached_embed(texts) if texts else np.zeros((0, features.DIM), np.float32)
+        self.tag_ids = sorted({lab for lab in labels if lab != "none"})
+        self.speaker_of: dict[str, str] = {e.id: e.speaker for e in self.entries.values()}
+
+    # ---- public API ----
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """L2-normalised MiniLM embeddings (n, 384), shared with the persona engine and the linker."""
+        from coach.nlp.models import embed
+
+        with self._lock:
+            return embed(list(texts))
+
+    def tag(self, text: str, speaker: Speaker = "practitioner", previous: str | None = None) -> TagResult:
+        """Tag one utterance."""
+        return self.tag_many([TagInput(text, speaker, previous)])[0]
+
+    def tag_many(self, items: list[TagInput]) -> list[TagResult]:
+        """Tag many utterances in one batch (one spaCy pipe, one encoder call); results in input order."""
+        with self._lock:
+            return self._tag_many(list(items))
+
+    # ---- internals ----
+    def _tag_many(self, items: list[TagInput]) -> list[TagResult]:
+        results: list[TagResult | None] = [None] * len(items)
+        todo: list[int] = []
+        for i, item in enumerate(items):
+            speaker = getattr(item, "speaker", None)
+            err = check_text(getattr(item, "text", None))
+            if err is None and speaker not in SPEAKERS:
+                err = f"speaker must be 'practitioner' or 'family', not {speaker!r}"
+            prev = getattr(item, "previous", None)
+            if err is None and prev is not None and not isinstance(prev, str):
+                err = "previous must be a string or null"
+            if err is None and not looks_english(item.text):
+                results[i] = TagResult(
+                    language="other", error="this does not look like English; coach tags English text only"
+                )
+                continue
+            if err:
+                results[i] = TagResult(error=err)
+                continue
+            todo.append(i)
+        if not todo:
+            return [r for r in results if r is not None]
+        clean = [_CTRL.sub(" ", items[i].text) for i in todo]
+        prevs = [(items[i].previous or "")[:MAX_CHARS] for i in todo]
+        docs = list(self.nlp.pipe(clean))
+        sent_spans = [[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()] for doc in docs]
+        # one encoder call: every utterance, every sentence of multi-sentence utterances, every previous
+        strings: dict[str, int] = {}
+        for k, t in enumerate(clean):
+            strings.setdefault(t, len(strings))
+            if len(sent_spans[k]) > 1:
+                for a, b in sent_spans[k]:
+                    strings.setdefault(t[a:b], len(strings))
+            if prevs[k].strip():
+                strings.setdefault(_CTRL.sub(" ", prevs[k]), len(strings))
+        emb = self.embed(list(strings))
+        for k, i in enumerate(todo):
+            t = clean[k]
+            u = emb[strings[t]]
+            p_text = _CTRL.sub(" ", prevs[k])
+            has_prev = 1.0 if p_text.strip() else 0.0
+            pv = emb[strings[p_text]] if has_prev else np.zeros_like(u)
+            x = features.build(u[None, :], pv[None, :], [t], np.asarray([has_prev], np.float32))
+            sents = [(a, b, emb[strings[t[a:b]]] if len(sent_spans[k]) > 1 else u) for a, b in sent_spans[k]] or [
+                (0, len(t), u)
+            ]
+            results[i] = self._fuse(items[i].text, items[i].speaker, docs[k], x, sents)
+        return [r if r is not None else TagResult(error="not tagged") for r in results]
+
+    def _knn(self, vec: np.ndarray, speaker: str) -> list[tuple[str, float, str]]:
+        """Tags ranked by the mean cosine of their two nearest examples: (tag, score, nearest example)."""
+        if not len(self.example_texts):
+            return []
+        sims = self.example_emb @ vec
+        out: list[tuple[str, float, str]] = []
+        for tag in [*self.tag_ids, "none"]:
+            if tag != "none" and self.speaker_of.get(tag, "practitioner") != speaker:
+                continue
+            idx = np.flatnonzero(self.example_labels == tag)
+            if not len(idx):
+                continue
+            top = idx[np.argsort(-sims[idx])[:2]]
+            out.append((tag, float(np.mean(sims[top])), self.example_texts[int(top[0])]))
+        out.sort(key=lambda r: -r[1])
+        return out
+
+    def _fuse(
+        self, text: str, speaker: str, doc: Any, x: np.ndarray, sents: list[tuple[int, int, np.ndarray]]
+    ) -> TagResult:
+        probs: dict[str, float] = {}
+        head_name = "behaviour" if speaker == "practitioner" else "talk"
+        coarse = None
+        if head_name in self.heads:
+            p = self.heads[head_name].proba(x)[0]
+            probs = {c: float(v) for c, v in zip(self.heads[head_name].classes, p, strict=False)}
+            coarse = max(probs, key=probs.get)
+        hits: list[TechniqueHit] = []
+        n = len(text)
+
+        def add(tag: str, score: float, a: int, b: int, why: str) -> None:
+            a, b = max(0, min(a, n)), max(0, min(b, n))
+            if b <= a:
+                return
+            hits.append(TechniqueHit(tag, float(min(max(score, 0.0), 1.0)), a, b, why))
+
+        for span in doc.spans.get("techniques", []):
+            if self.speaker_of.get(span.label_, "practitioner") == speaker:
+                add(span.label_, span._.score, span.start_char, span.end_char, span._.why)
+        cues = list(doc.spans.get("cues", []))
+        for a, b, vec in sents:
+            ranked = self._knn(vec, speaker)
+            if ranked and ranked[0][0] != "none":
+                tag, score, nearest = ranked[0]
+                second = ranked[1][1] if len(ranked) > 1 else 0.0
+                if score >= KNN_TAG_THRESHOLD.get(tag, KNN_THRESHOLD) and score - second >= KNN_MARGIN:
+                    add(
+                        tag,
+                        0.5 + 0.5 * min(1.0, (score - 0.4) / 0.5),
+                        a,
+                        b,
+                        f"nearest phrasebank example: '{nearest}' ({score:.2f})",
+                    )
+            if speaker != "practitioner":
+                continue
+            qcue = next(
+                (c for c in cues if c.label_.startswith("question_") and c.start_char >= a and c.end_char <= b), None
+            )
+            if qcue is not None:
+                for c in cues:
+                    if c.label_ == "scale" and a <= c.start_char < b:
+                        add("scaling_question", 0.85, a, b, c._.why + "; " + qcue._.why)
+                kind = qcue.label_.split("_", 1)[1]
+                qhead = self.heads.get("question")
+                why = qcue._.why
+                score = qcue._.score
+                if qhead is not None:
+                    qp = dict(zip(qhead.classes, qhead.proba(x)[0], strict=False))
+                    model_kind = max(qp, key=qp.get)
+                    if "wh-word" not in why and "aux inversion" not in why and "request" not in why:
+                        kind = model_kind
+                    score = 0.5 * score + 0.5 * float(qp.get(kind, 0.5))
+                    why += f"; classifier: {kind} question {qp.get(kind, 0.0):.2f}"
+                add(f"{kind}_question", score, a, b, why)
+            for c in cues:
+                if c.label_ == "worry" and a <= c.start_char < b and qcue is None:
+                    add("statement_of_concern", 0.75, a, b, c._.why)
+        if speaker == "practitioner":
+            rp = probs.get("reflection", 0.0)
+            is_question = any(h.tag in QUESTION_TAGS for h in hits)
+            if rp >= 0.6 and not is_question and "reflection" in probs:
+                kind = "complex"
+                why = f"classifier: reflection {rp:.2f}"
+                rhead = self.heads.get("reflection")
+                if rhead is not None:
+                    rpp = dict(zip(rhead.classes, rhead.proba(x)[0], strict=False))
+                    kind = max(rpp, key=rpp.get)
+                    why += f", {kind} {rpp[kind]:.2f}"
+                add(f"{kind}_reflection", rp, 0, len(text.rstrip()), why)
+        hits = _miti_limit(_dedupe(hits))
+        result = TagResult(techniques=hits, probabilities=probs)
+        tags = {h.tag for h in hits}
+        if speaker == "practitioner":
+            result.behaviour = _behaviour(tags, coarse)
+        else:
+            if "change_talk" in tags and "sustain_talk" not in tags:
+                result.talk = "change"
+            elif "sustain_talk" in tags and "change_talk" not in tags:
+                result.talk = "sustain"
+            else:
+                result.talk = coarse or "neutral"
+        return result
+
+
+def _behaviour(tags: set[str], coarse: str | None) -> str:
+    """Coarse behaviour consistent with the techniques (TECHNIQUES.md), the classifier deciding when none speaks."""
+    if tags & {"confrontation"}:
+        return "input"
+    if tags & set(QUESTION_TAGS):
+        return "question"
+    if tags & set(REFLECTION_TAGS):
+        return "reflection"
+    if tags & set(INPUT_TAGS):
+        return "input"
+    if tags & set(OTHER_TAGS):
+        return "other"
+    return coarse or "other"
+
+
+def _dedupe(hits: list[TechniqueHit]) -> list[TechniqueHit]:
+    """One hit per (tag, overlapping span): keep the higher score; specific questions replace open/closed ones."""
+    hits = sorted(hits, key=lambda h: -h.score)
+    kept: list[TechniqueHit] = []
+    for h in hits:
+        if any(k.tag == h.tag and k.start < h.end and h.start < k.end for k in kept):
+            continue
+        kept.append(h)
+    specific = [h for h in kept if h.tag in SPECIFIC_QUESTION_TAGS or h.tag in ("seeking_collaboration", "child_focus")]
+    if specific:
+        kept = [
+            h
+            for h in kept
+            if not (
+                h.tag in ("open_question", "closed_question")
+                and any(s.start < h.end and h.start < s.end for s in specific)
+            )
+        ]
+    kept.sort(key=lambda h: (h.start, -h.score))
+    return kept
+
+
+def _miti_limit(hits: list[TechniqueHit]) -> list[TechniqueHit]:
+    """MITI codes at most one question (open/closed) and one reflection (simple/complex) per turn."""
+    out: list[TechniqueHit] = []
+    best: dict[str, TechniqueHit] = {}
+    for h in hits:
+        family = (
+            "q"
+            if h.tag in ("open_question", "closed_question")
+            else "r"
+            if h.tag in ("simple_reflection", "complex_reflection")
+            else None
+        )
+        if family is None:
+            out.append(h)
+        elif family not in best or h.score > best[family].score:
+            best[family] = h
+    out.extend(best.values())
+    out.sort(key=lambda h: (h.start, -h.score))
+    return out
+
+
+def _coach_pipeline(base: Any, phrasebank_dir: Path | None) -> Any:
+    """A copy-free pipeline: the base English model plus coach components (NER and lemmatiser disabled)."""
+    import copy
+
+    nlp = copy.deepcopy(base) if "coach_syntax_cues" not in base.pipe_names else base
+    for name in ("ner", "lemmatizer"):
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)
+    if "coach_syntax_cues" not in nlp.pipe_names:
+        nlp.add_pipe("coach_syntax_cues", last=True)
+        nlp.add_pipe("coach_phrasebank_patterns", last=True, config={"phrasebank_dir": str(phrasebank_dir or "")})
+    return nlp
+
+
+_nlp_cache: dict[str, Any] = {}
+
+
+def load_nlp() -> Any:
+    """The spaCy English pipeline with the coach components (cached)."""
+    from coach.nlp import components  # noqa: F401
+    from coach.nlp.models import load_spacy_base
+
+    if "nlp" not in _nlp_cache:
+        _nlp_cache["nlp"] = _coach_pipeline(load_spacy_base(), None)
+    return _nlp_cache["nlp"]
+
+
+def _cached_embed(texts: list[str]) -> np.ndarray:
+    """Embeddings of the phrasebank examples, cached on disk by content (saves ~1 s at every start)."""
+    from coach.nlp.models import embed
+
+    key = hashlib.sha256("\x1e".join(texts).encode()).hexdigest()[:16]
+    cache = Path.home() / ".cache" / "coach" / f"phrasebank-{key}.npy"
+    try:
+        if cache.exists():
+            arr = np.load(cache, allow_pickle=False)
+            if arr.shape == (len(texts), features.DIM):
+                return arr
+    except (OSError, ValueError):
+        pass
+    arr = embed(texts)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, arr)
+    except OSError:
+        pass
+    return arr
+
+
+__all__ = ["MAX_CHARS", "Entry", "TagInput", "TagResult", "Tagger", "TechniqueHit", "FAMILY_TAGS", "load_nlp"]

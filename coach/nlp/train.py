@@ -1,0 +1,181 @@
+"""Train the behaviour / talk / open-closed / simple-complex heads on AnnoMI and save them as numpy weights.
+
+Run: `python -m coach.nlp.train --annomi ../shared/annomi/AnnoMI-full-dev.csv`. The AnnoMI sentences are read at
+training time only; what is saved (coach/nlp/weights/heads.npz) is standardisation statistics, logistic-regression
+weights and a calibration temperature fitted on out-of-fold predictions (grouped by transcript). scikit-learn is
+used here only, never at inference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from coach.errors import CoachError
+from coach.nlp import features
+from coach.nlp.classifier import WEIGHTS, Head, save_heads
+
+BEHAVIOUR_MAP = {"question": "question", "reflection": "reflection", "therapist_input": "input", "other": "other"}
+C_VALUES = {"behaviour": 0.05, "talk": 0.05, "question": 0.05, "reflection": 0.05}
+
+
+@dataclass
+class Corpus:
+    """AnnoMI utterances in transcript order with majority labels and the previous utterance as context."""
+
+    texts: list[str]
+    prev: list[str | None]
+    groups: np.ndarray
+    speaker: list[str]  # practitioner | family
+    labels: dict[str, list[str | None]]
+
+
+def _majority(values: list[str]) -> str | None:
+    vals = [v for v in values if v and v != "n/a"]
+    if not vals:
+        return None
+    return Counter(vals).most_common(1)[0][0]
+
+
+def read_annomi(path: Path) -> Corpus:
+    """Read AnnoMI-full (or -simple) CSV; one row per utterance, subtypes by majority over annotators."""
+    if not path.exists():
+        raise CoachError(f"AnnoMI file not found: {path}")
+    rows: dict[tuple[int, int], list[dict[str, str]]] = {}
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            need = {"transcript_id", "utterance_id", "interlocutor", "utterance_text"}
+            if not reader.fieldnames or not need <= set(reader.fieldnames):
+                raise CoachError(f"{path} is not an AnnoMI CSV (needs columns {', '.join(sorted(need))}).")
+            for r in reader:
+                rows.setdefault((int(r["transcript_id"]), int(r["utterance_id"])), []).append(r)
+    except (UnicodeDecodeError, csv.Error, ValueError) as exc:
+        raise CoachError(f"Could not read {path} as AnnoMI CSV: {exc}") from None
+    texts: list[str] = []
+    prev: list[str | None] = []
+    groups: list[int] = []
+    speaker: list[str] = []
+    labels: dict[str, list[str | None]] = {h: [] for h in ("behaviour", "talk", "question", "reflection")}
+    last_tid, last_text = None, None
+    for tid, _uid in sorted(rows):
+        rs = rows[(tid, _uid)]
+        r0 = rs[0]
+        if tid != last_tid:
+            last_text = None
+        text = r0["utterance_text"] or ""
+        is_t = r0["interlocutor"] == "therapist"
+        texts.append(text)
+        prev.append(last_text)
+        groups.append(tid)
+        speaker.append("practitioner" if is_t else "family")
+        b = _majority([r.get("main_therapist_behaviour", "") for r in rs]) if is_t else None
+        labels["behaviour"].append(BEHAVIOUR_MAP.get(b or "", None))
+        labels["talk"].append(_majority([r.get("client_talk_type", "") for r in rs]) if not is_t else None)
+        labels["question"].append(_majority([r.get("question_subtype", "") for r in rs]) if b == "question" else None)
+        labels["reflection"].append(
+            _majority([r.get("reflection_subtype", "") for r in rs]) if b == "reflection" else None
+        )
+        last_tid, last_text = tid, text
+    return Corpus(texts, prev, np.asarray(groups), speaker, labels)
+
+
+def corpus_features(corpus: Corpus, cache_dir: Path | None = None) -> np.ndarray:
+    """Feature matrix for every utterance (embeddings cached on disk per corpus content, outside the repository)."""
+    from coach.nlp.models import embed
+
+    key = hashlib.sha256("\x1e".join(corpus.texts).encode()).hexdigest()[:16]
+    cache = (cache_dir or Path.home() / ".cache" / "coach") / f"annomi-emb-{key}.npy"
+    if cache.exists():
+        emb = np.load(cache, allow_pickle=False)
+    else:
+        emb = embed(corpus.texts, batch_size=64)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.save(cache, emb)
+    prev_emb = np.zeros_like(emb)
+    has_prev = np.zeros(len(corpus.texts), dtype=np.float32)
+    for i, p in enumerate(corpus.prev):
+        if p is not None and i > 0:
+            prev_emb[i] = emb[i - 1]
+            has_prev[i] = 1.0
+    return features.build(emb, prev_emb, corpus.texts, has_prev)
+
+
+def fit_head(name: str, x: np.ndarray, y: list[str], c: float | None = None) -> Head:
+    """Standardise, fit a class-balanced logistic regression, return the numpy Head (temperature 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    clf = LogisticRegression(C=c or C_VALUES[name], max_iter=2000, class_weight="balanced")
+    clf.fit((x - mean) / scale, y)
+    coef, intercept = clf.coef_, clf.intercept_
+    if coef.shape[0] == 1:  # binary: store both classes' logits explicitly
+        coef = np.vstack([-coef / 2, coef / 2])
+        intercept = np.asarray([-intercept[0] / 2, intercept[0] / 2])
+    return Head(name, [str(k) for k in clf.classes_], mean, scale, coef, intercept)
+
+
+def fit_temperature(logits_proba: np.ndarray, y_idx: np.ndarray) -> float:
+    """Temperature minimising the negative log-likelihood of out-of-fold predictions (grid search)."""
+    logp = np.log(np.clip(logits_proba, 1e-9, 1.0))
+    best_t, best = 1.0, np.inf
+    for t in np.linspace(0.5, 3.0, 51):
+        z = logp / t
+        z = z - z.max(axis=1, keepdims=True)
+        p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        nll = -np.mean(np.log(np.clip(p[np.arange(len(y_idx)), y_idx], 1e-9, 1.0)))
+        if nll < best:
+            best, best_t = nll, float(t)
+    return best_t
+
+
+def head_rows(corpus: Corpus, name: str) -> np.ndarray:
+    return np.asarray([i for i, v in enumerate(corpus.labels[name]) if v is not None])
+
+
+def train_all(corpus: Corpus, x: np.ndarray, folds: int = 5) -> dict[str, Head]:
+    """Fit all heads on the whole corpus, calibrating each temperature on grouped out-of-fold predictions."""
+    from sklearn.model_selection import GroupKFold
+
+    heads: dict[str, Head] = {}
+    for name in ("behaviour", "talk", "question", "reflection"):
+        idx = head_rows(corpus, name)
+        y = np.asarray([corpus.labels[name][i] for i in idx])
+        oof = np.zeros((len(idx), len(set(y))), dtype=np.float64)
+        classes = sorted(set(y))
+        for tr, te in GroupKFold(n_splits=folds).split(idx, y, corpus.groups[idx]):
+            h = fit_head(name, x[idx[tr]], list(y[tr]))
+            p = h.proba(x[idx[te]])
+            for j, c in enumerate(h.classes):
+                oof[te, classes.index(c)] = p[:, j]
+        y_idx = np.asarray([classes.index(v) for v in y])
+        head = fit_head(name, x[idx], list(y))
+        head.temperature = fit_temperature(oof, y_idx)
+        heads[name] = head
+    return heads
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--annomi", required=True, type=Path, help="path to AnnoMI-full-dev.csv")
+    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    args = parser.parse_args(argv)
+    corpus = read_annomi(args.annomi)
+    x = corpus_features(corpus)
+    heads = train_all(corpus, x)
+    save_heads(heads, args.out, meta={"trained_on": args.annomi.name, "n": len(corpus.texts)})
+    for h in heads.values():
+        print(f"{h.name}: classes={h.classes} T={h.temperature:.2f}")
+    print(f"saved {args.out}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
