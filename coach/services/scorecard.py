@@ -67,11 +67,7 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
             open_ += "open_question" in tags
         adherent += len(tags & set(ADHERENT))
         non_adherent += len(tags & set(NON_ADHERENT))
-    rq = (
-        None
-        if questions == 0 and reflections == 0
-        else (reflections / questions if questions else float(reflections))
-    )
+    rq = None if questions == 0 and reflections == 0 else (reflections / questions if questions else float(reflections))
     pc = 100.0 * complex_ / reflections if reflections else None
     po = 100.0 * open_ / questions if questions else None
     out: dict[str, Any] = {}
@@ -103,9 +99,7 @@ def phrasebank_example(tag: str, index: int = 0) -> str | None:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    examples = (
-        [e for e in (data or {}).get("examples", []) if isinstance(e, str)] if isinstance(data, dict) else []
-    )
+    examples = [e for e in (data or {}).get("examples", []) if isinstance(e, str)] if isinstance(data, dict) else []
     return examples[index % len(examples)] if examples else None
 
 
@@ -123,12 +117,11 @@ def practise_next(m: dict[str, Any], counts: Counter, seed: int = 0) -> dict[str
     if m["mi_non_adherent"] > 0:
         tag, reason = (
             "acknowledging_feelings",
-            (
-                f"You used confrontation or persuasion {m['mi_non_adherent']} time(s); "
-                "each one raised resistance."
-            ),
+            (f"You used confrontation or persuasion {m['mi_non_adherent']} time(s); each one raised resistance."),
         )
-    elif m["reflection_to_question"]["rating"] in ("below fair", "not enough to rate"):
+    elif m["reflections"] == 0:
+        tag, reason = "simple_reflection", "You did not reflect back what they said."
+    elif m["reflection_to_question"]["rating"] == "below fair":
         tag, reason = "simple_reflection", "You asked more questions than you reflected."
     elif m["percent_complex"]["rating"] == "below fair":
         tag, reason = (
