@@ -62,7 +62,7 @@ class CoachApp(App[None]):
     """coach: practise difficult conversations, reflect after visits, review with a mentor."""
 
     TITLE = "coach"
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/home.tcss"]
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ScreenCommands}
     BINDINGS: ClassVar[list[Any]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Help for this screen and its keys"),
@@ -85,6 +85,7 @@ class CoachApp(App[None]):
         self.models_seconds: float | None = None
         self.models_error: str | None = None
         self._load_models = load_models and tagger is None
+        self._models_started = False
         if tagger is not None:
             self.model_status = "Models ready"
         elif self._load_models:
@@ -97,7 +98,8 @@ class CoachApp(App[None]):
         self._store_lock = threading.Lock()
         self._store_error_shown = False
         self.started_at = time.perf_counter()
-        self.first_frame_seconds: float | None = None
+        self.first_frame_seconds: float | None = None  # from __init__ to the painted home screen
+        self.first_frame_at: float | None = None  # the same moment as a Unix time (for benchmarks)
         self.sub_title = self.model_status
 
     # ---- the database --------------------------------------------------------------------------------------
@@ -148,6 +150,11 @@ class CoachApp(App[None]):
             pass  # the app is already closing
 
     def _post_store_ready(self, message: StoreReady) -> None:
+        # The models load after the database is open: both are mostly imports, and the workspace summary
+        # should not wait behind torch for the interpreter's attention.
+        if self._load_models and not self._models_started:
+            self._models_started = True
+            self.load_models()
         for screen in self.screen_stack:
             screen.post_message(StoreReady(message.ok, message.error))
         if not message.ok and not self._store_error_shown:
@@ -206,18 +213,20 @@ class CoachApp(App[None]):
                 update(text)
 
     # ---- start-up ------------------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        # Home is the bottom of the stack (no blank screen under it to compose and paint first). Textual
+        # loads CSS_PATH only for pushed screens, so home.tcss is in the app's CSS_PATH as well.
+        return self.make_screen("home")
+
     def on_mount(self) -> None:
-        # Pushed (not the default screen) so that its CSS_PATH is loaded like every other screen's.
-        self.push_screen("home")
-        # Background work starts after the first frame is on screen, so nothing delays it.
+        # Background work starts once the home screen has been painted, so nothing delays the first frame.
         self.call_after_refresh(self._after_first_frame)
 
     def _after_first_frame(self) -> None:
         if self.first_frame_seconds is None:
             self.first_frame_seconds = time.perf_counter() - self.started_at
+            self.first_frame_at = time.time()
         self._open_store_worker()
-        if self._load_models:
-            self.load_models()
 
     # ---- navigation ----------------------------------------------------------------------------------------
     def get_screen(  # type: ignore[override]
@@ -249,12 +258,12 @@ class CoachApp(App[None]):
             self.notify(f"{name.title()} could not be opened: {type(exc).__name__}: {exc}", severity="error")
 
     def action_back(self) -> None:
-        """Esc: back to the previous screen; the home screen (above Textual's blank base screen) stays."""
-        if len(self.screen_stack) > 2:
+        """Esc: back to the previous screen; the home screen, at the bottom of the stack, stays."""
+        if len(self.screen_stack) > 1:
             self.pop_screen()
 
     def action_home(self) -> None:
-        for _ in range(len(self.screen_stack) - 2):
+        for _ in range(len(self.screen_stack) - 1):
             self.pop_screen()
 
     def action_help(self) -> None:
