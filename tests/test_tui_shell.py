@@ -236,10 +236,11 @@ async def test_models_ready_with_the_session_tagger(sqlite_url: str, tagger) -> 
 
 
 async def test_the_app_loads_the_models_itself_and_tells_the_screens(sqlite_url: str, tagger) -> None:
-    from coach.nlp.tagger import Tagger
     from textual.app import ComposeResult
     from textual.screen import Screen
     from textual.widgets import Static
+
+    from coach.nlp.tagger import Tagger
 
     seen: list[str] = []
 
@@ -375,3 +376,21 @@ async def test_phrasebank_shows_the_real_files(sqlite_url: str) -> None:
         await pilot.press("down")
         await pilot.pause()
         assert screen.body_text != before
+
+
+def test_the_screens_own_reader_agrees_with_the_tagger_loader(tmp_path: Path) -> None:
+    """The screen reads the files itself only when coach.nlp.phrasebank is missing; both must agree."""
+    from coach.tui.screens import phrasebank as screen_module
+
+    nlp_phrasebank = pytest.importorskip("coach.nlp.phrasebank")
+    for path in _real_phrasebank_files():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "zz_broken.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    own = screen_module._read_files(tmp_path)
+    theirs = screen_module._from_tagger_loader(nlp_phrasebank, tmp_path)
+    assert sorted(t.id for t in own.techniques) == sorted(t.id for t in theirs.techniques)
+    assert [b.path.name for b in own.broken] == [b.path.name for b in theirs.broken] == ["zz_broken.yaml"]
+    by_id = {t.id: t for t in theirs.techniques}
+    for technique in own.techniques:
+        assert technique.examples == by_id[technique.id].examples
+        assert technique.counter_examples == by_id[technique.id].counter_examples

@@ -143,7 +143,51 @@ def parse_technique(data: Any, path: Path | None = None) -> Technique:
 
 
 def load_phrasebank(directory: Path) -> Phrasebank:
-    """Every phrasebank/*.yaml in `directory`; broken files are listed with the reason, never raised."""
+    """Every phrasebank/*.yaml in `directory`; broken files are listed with the reason, never raised.
+
+    The tagger's loader (coach.nlp.phrasebank) is used when it is there, so the guide shows exactly the
+    entries the tagger learns from and rejects the same files; otherwise the files are read here.
+    """
+    try:
+        from coach.nlp import phrasebank as nlp_phrasebank
+    except ImportError:
+        book = _read_files(directory)
+    else:
+        book = _from_tagger_loader(nlp_phrasebank, directory)
+    group_order = list(GROUPS)
+    book.techniques.sort(
+        key=lambda t: (group_order.index(t.group) if t.group in group_order else len(group_order), t.label)
+    )
+    return book
+
+
+def _from_tagger_loader(module: Any, directory: Path) -> Phrasebank:
+    book = Phrasebank()
+    if not directory.is_dir():
+        return book
+    entries, problems = module.load_phrasebank(directory)
+    for entry in entries.values():
+        book.techniques.append(
+            Technique(
+                id=entry.id,
+                label=entry.label,
+                group=entry.group or "other",
+                speaker=entry.speaker,
+                definition=" ".join(entry.definition.split()),
+                applies_when=tuple(" ".join(x.split()) for x in entry.applies_when),
+                not_when=tuple(" ".join(x.split()) for x in entry.not_when),
+                examples=tuple(" ".join(x.split()) for x in entry.examples),
+                counter_examples=tuple(CounterExample(text, actually) for text, actually in entry.counter_examples),
+                path=entry.path,
+            )
+        )
+    for problem in problems:
+        name, _, reason = problem.partition(": ")
+        book.broken.append(BrokenFile(directory / name, reason or problem))
+    return book
+
+
+def _read_files(directory: Path) -> Phrasebank:
     import yaml
 
     book = Phrasebank()
@@ -161,10 +205,6 @@ def load_phrasebank(directory: Path) -> Phrasebank:
             book.broken.append(BrokenFile(path, f"cannot be read: {exc}"))
         except PhrasebankFileError as exc:
             book.broken.append(BrokenFile(path, str(exc)))
-    group_order = list(GROUPS)
-    book.techniques.sort(
-        key=lambda t: (group_order.index(t.group) if t.group in group_order else len(group_order), t.label)
-    )
     return book
 
 
