@@ -67,9 +67,7 @@ def test_flow_asks_each_area_with_its_texts(sqlite_url: str) -> None:
 
 
 def test_broken_prompt_file_is_named_and_others_load(tmp_path: Path) -> None:
-    (tmp_path / "good.yaml").write_text(
-        "id: good\ntitle: Good\nprompts:\n  - id: a\n    text: What happened?\n"
-    )
+    (tmp_path / "good.yaml").write_text("id: good\ntitle: Good\nprompts:\n  - id: a\n    text: What happened?\n")
     (tmp_path / "bad.yaml").write_text("id: bad\ntitle: Bad\nprompts: []\n")
     (tmp_path / "worse.yaml").write_text("id: [unclosed\n")
     sets, problems = R.load_prompt_sets(tmp_path)
@@ -149,10 +147,11 @@ def _answers(case: cases.CaseView) -> dict[str, str]:
         f"area:{home.id}:scale": "6",
         f"area:{school.id}": "School said she was in every day last week.",
         f"area:{school.id}:scale": "7",
-        "what-i-said": (
-            'I asked her what a good week looks like. She said "I want to stop drinking before Christmas."'
+        "what-i-said": ('I asked her what a good week looks like. She said "You lot are always poking your nose in."'),
+        "risk-and-safety": (
+            "Mali was left alone in the house on Saturday night. "
+            "Her nan now visits every day and would step in if needed."
         ),
-        "risk-and-safety": "Mali was left alone in the house on Saturday night. Her nan visits every day.",
     }
 
 
@@ -176,7 +175,7 @@ def test_finish_stores_text_tags_links_and_readings_in_one_go(db_url: str, linke
     assert home.id in by_sentence["There was food in the fridge."]
     assert "We had a cup of tea." not in by_sentence
     assert school.id in by_sentence["School said she was in every day last week."]
-    # Tags: offsets into the text; the described question, quoted change talk, danger/safety marks.
+    # Tags: offsets into the text; the described question, the family's quoted discord, danger/safety marks.
     tags = R.tags(store, draft.id)
     for t in tags:
         assert 0 <= t.start < t.end <= len(text)
@@ -186,8 +185,8 @@ def test_finish_stores_text_tags_links_and_readings_in_one_go(db_url: str, linke
     assert "left alone" in text[risk.start : risk.end]
     question = text.index("I asked her")
     assert any(t.tag == "open_question" and t.start >= question for t in tags), tags
-    quote = text.index("I want to stop")
-    assert any(t.tag == "change_talk" and t.start <= quote < t.end for t in tags), tags
+    quote = text.index("You lot")
+    assert any(t.tag == "discord" and t.start <= quote < t.end for t in tags), tags
     # Readings given in the flow are stored with the visit date.
     after = cases.get_case(store, case.id)
     assert [(r.score, r.reading_date, r.by_whom) for r in after.area(home.id).readings] == [
@@ -220,15 +219,11 @@ def test_decisions_are_stored_and_shape_later_suggestions(sqlite_url: str, linke
     worker = cases.get_or_create_practitioner(store, "Alys Test")
     home, school, drink = case.areas
     first = R.start(store, case.id, date(2026, 11, 6))
-    R.save_draft(
-        store, first.id, {"what-happened": "The kitchen floor was sticky. Her sister helps on Sundays."}
-    )
+    R.save_draft(store, first.id, {"what-happened": "The kitchen floor was sticky. Her sister helps on Sundays."})
     R.finish(store, first.id, tagger=None, linker=linker)
     sticky = next(x for x in R.links(store, first.id) if x.sentence == "The kitchen floor was sticky.")
     rejected = R.decide(store, sticky.id, "rejected", decided_by=worker.id)
-    assert (
-        rejected.status == "rejected" and rejected.decided_by == worker.id and rejected.decided_at is not None
-    )
+    assert rejected.status == "rejected" and rejected.decided_by == worker.id and rejected.decided_at is not None
     text = R.get(store, first.id).text
     start = text.index("Her sister")
     added = R.add_link(store, first.id, drink.id, start, len(text), decided_by=worker.id)

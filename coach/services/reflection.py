@@ -286,7 +286,7 @@ class EvidenceMarker:
 
     MIN_SIM = 0.42
     MIN_GAP = 0.06
-    ALONE_SIM = 0.55  # a sentence linked to no area needs to be this close to be marked
+    ALONE_SIM = 0.50  # a sentence linked to no area needs to be this close to be marked
 
     def __init__(self, embed: Any, background: Sequence[str] = ()) -> None:
         import numpy as np
@@ -583,8 +583,13 @@ def _tag_hits(tagger: Any, items: Sequence[Utterance], text: str) -> list[TagInf
     out: list[TagInfo] = []
     if tagger is None or not items:
         return out
-    for u in items:
-        result = tagger.tag(u.text, speaker=u.speaker)
+    if hasattr(tagger, "tag_many"):
+        from coach.nlp.tagger import TagInput
+
+        results = tagger.tag_many([TagInput(u.text, u.speaker) for u in items])
+    else:
+        results = [tagger.tag(u.text, speaker=u.speaker) for u in items]
+    for u, result in zip(items, results, strict=True):
         if getattr(result, "error", None):
             continue
         verbatim = text[u.start : u.end] == u.text
