@@ -7,6 +7,7 @@ network, and imports Textual only here, so `coach --help` stays fast.
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -27,8 +28,15 @@ def run_app(db_url: str) -> None:
     except ImportError as exc:
         raise CoachError(f"The app cannot start: {exc}. Reinstall coach (pip install -e .).") from None
     app.run()
-    if app.return_code not in (None, 0):
-        raise SystemExit(app.return_code)
+    code = app.return_code or 0
+    if app.models_still_loading:
+        # The user quit while the models were loading: nothing is left to save (the database work is done
+        # on the main thread), so leave now instead of waiting for torch to finish importing.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    if code:
+        raise SystemExit(code)
 
 
 @click.command(name="tui", help="Open the app (the default when no command is given).")

@@ -86,6 +86,7 @@ class CoachApp(App[None]):
         self.models_error: str | None = None
         self._load_models = load_models and tagger is None
         self._models_started = False
+        self._models_thread: threading.Thread | None = None
         if tagger is not None:
             self.model_status = "Models ready"
         elif self._load_models:
@@ -172,13 +173,42 @@ class CoachApp(App[None]):
     # ---- the language models -------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="models", exit_on_error=False)
     def load_models(self) -> float:
-        """Load the Tagger (spaCy + MiniLM + classifiers) in a thread; returns the seconds it took."""
-        start = time.perf_counter()
-        from coach.nlp.tagger import Tagger
+        """Load the Tagger (spaCy + MiniLM + classifiers); returns the seconds it took.
 
-        tagger = Tagger.load()
-        self.call_from_thread(setattr, self, "tagger", tagger)
+        The loading itself runs in a daemon thread that this worker waits for, so quitting while the models
+        load is immediate: the worker is cancelled, and run_app leaves without waiting for torch's imports.
+        """
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        start = time.perf_counter()
+        outcome: dict[str, Any] = {}
+        done = threading.Event()
+
+        def load() -> None:
+            try:
+                from coach.nlp.tagger import Tagger
+
+                outcome["tagger"] = Tagger.load()
+            except BaseException as exc:  # reported by the worker below, in the one failure handler
+                outcome["error"] = exc
+            finally:
+                done.set()
+
+        self._models_thread = threading.Thread(target=load, name="coach-models", daemon=True)
+        self._models_thread.start()
+        while not done.wait(0.1):
+            if worker.is_cancelled:
+                return 0.0
+        if "error" in outcome:
+            raise outcome["error"]
+        self.call_from_thread(setattr, self, "tagger", outcome["tagger"])
         return time.perf_counter() - start
+
+    @property
+    def models_still_loading(self) -> bool:
+        """True while the model-loading thread is alive (e.g. the user quit before it finished)."""
+        return self._models_thread is not None and self._models_thread.is_alive()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place where background failures (models, database) become messages for the user."""
