@@ -33,8 +33,8 @@ AREAS = [
 
 
 @pytest.fixture(scope="module")
-def linker() -> Linker:
-    return Linker()  # the real MiniLM encoder via coach.nlp.models (the tagger shares the same one)
+def linker(tagger) -> Linker:
+    return Linker(tagger)  # the tagger's MiniLM encoder, as in the app
 
 
 def _areas_of(linker: Linker, text: str, feedback=None) -> set[str]:

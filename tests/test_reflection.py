@@ -38,8 +38,8 @@ AREAS = [
 
 
 @pytest.fixture(scope="module")
-def linker() -> Linker:
-    return Linker()
+def linker(tagger) -> Linker:
+    return Linker(tagger)
 
 
 def _case(store: Store, ref: str = "GW-2026-001") -> cases.CaseView:
