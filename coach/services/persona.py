@@ -300,8 +300,7 @@ class PersonaEngine:
                 score += 0.25
             if short and "closed_question" in line.cue:
                 score += 0.5
-            if line.id in self.state.used:
-                score -= 0.35
+            score -= 0.35 * self.state.used.count(line.id)
             if line.disclosure and not (tags & EMPATHY):
                 score -= 0.1
             score += rng.uniform(0.0, 0.05)
