@@ -23,8 +23,9 @@ def run_app(db_url: str) -> None:
         from coach.tui.app import CoachApp
 
         app = CoachApp(db_url=db_url)
-    except CoachError:
-        raise  # cli.main prints it as one line and exits with code 2
+    except CoachError as exc:  # e.g. a broken config file: one readable line, never a traceback
+        click.echo(f"coach: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
     except ImportError as exc:
         raise CoachError(f"The app cannot start: {exc}. Reinstall coach (pip install -e .).") from None
     app.run()
@@ -43,12 +44,4 @@ def run_app(db_url: str) -> None:
 @db_option
 @click.pass_context
 def command(ctx: click.Context, db: str | None) -> None:
-    try:
-        url = resolve_db(ctx, db)
-    except Exception as exc:
-        from coach.config import ConfigError
-
-        if isinstance(exc, ConfigError):
-            raise CoachError(str(exc)) from None
-        raise
-    run_app(url)
+    run_app(resolve_db(ctx, db))  # a broken config file is a ConfigError (a CoachError): one line, exit 2
