@@ -98,9 +98,25 @@ class RespondFailed(Message):
 class RehearseScreen(Screen):
     CSS_PATH = "rehearse.tcss"
     BINDINGS = [
-        Binding("ctrl+r", "hint", "Hint", id="rehearse.hint", tooltip="Suggest a reflection of what was just said"),
-        Binding("ctrl+t", "thinking", "Thinking", id="rehearse.thinking", tooltip="Show what they're thinking"),
-        Binding("ctrl+e", "end", "End", id="rehearse.end", tooltip="End the rehearsal and see the scorecard"),
+        Binding(
+            "ctrl+r",
+            "hint",
+            "Hint",
+            id="rehearse.hint",
+            priority=True,
+            tooltip="Suggest a reflection of what was just said",
+        ),
+        Binding(
+            "ctrl+t",
+            "thinking",
+            "Thinking",
+            id="rehearse.thinking",
+            priority=True,
+            tooltip="Show what they're thinking",
+        ),
+        Binding(
+            "ctrl+e", "end", "End", id="rehearse.end", priority=True, tooltip="End the rehearsal and see the scorecard"
+        ),
         Binding("escape", "back", "Back", id="rehearse.back", tooltip="Go back (the rehearsal is kept)"),
     ]
     HELP = """\
@@ -135,15 +151,15 @@ class RehearseScreen(Screen):
             with Vertical(id="picker"):
                 yield Static("Choose a scenario to rehearse, or resume one (Enter)", id="picker-title")
                 yield OptionList(id="scenarios")
-                yield Static("", id="scenario-summary")
+                yield Static("", id="scenario-summary", markup=False)
             with Vertical(id="chat"):
                 yield Static("", id="chat-title")
                 with Horizontal(id="chat-body"):
                     yield VerticalScroll(id="transcript")
                     with VerticalScroll(id="coach"):
-                        yield Static("", id="thinking")
-                        yield Static("Say hello and start the conversation.", id="coach-panel")
-                yield Static("", id="status")
+                        yield Static("", id="thinking", markup=False)
+                        yield Static("Say hello and start the conversation.", id="coach-panel", markup=False)
+                yield Static("", id="status", markup=False)
                 yield Input(placeholder="What do you say? (Enter to send)", id="say")
         yield Footer()
 
@@ -246,14 +262,14 @@ class RehearseScreen(Screen):
     def _add_turn(self, turn: Any) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
         if turn.speaker == "practitioner":
-            line = Static(f"You: {turn.text}", classes="you")
-            chips = Static(self._chip_text(turn), classes="chips")
+            line = Static(f"You: {turn.text}", classes="you", markup=False)
+            chips = Static(self._chip_text(turn), classes="chips", markup=False)
             self._chips[turn.id] = chips
             transcript.mount(line)
             transcript.mount(chips)
         else:
             name = self.scenario.persona.name.split()[0] if self.scenario else "They"
-            transcript.mount(Static(f"{name}: {turn.text}", classes="them"))
+            transcript.mount(Static(f"{name}: {turn.text}", classes="them", markup=False))
             self.last_persona = turn.text
         transcript.scroll_end(animate=False)
 
