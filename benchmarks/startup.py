@@ -117,9 +117,10 @@ def time_tmux(command: str, marker: str, env: dict[str, str]) -> float:
     )
     try:
         while True:
-            shown = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
-            ).stdout
+            capture = subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True)
+            if capture.returncode != 0:
+                raise SystemExit(f"tmux: the session ended before {marker!r} appeared: {capture.stderr.strip()}")
+            shown = capture.stdout
             if marker in shown:
                 return time.perf_counter() - start
             if time.perf_counter() - start > 30:
@@ -190,9 +191,15 @@ def main() -> None:
             )
             coach_cmdline = " ".join([*coach_cmd, "--db", db_url])
             real_minimal, real_coach = [], []
-            for _ in range(args.runs):
-                real_minimal.append(time_tmux(f"{sys.executable} {minimal_script}", "hello", env))
-                real_coach.append(time_tmux(coach_cmdline, "Welcome to coach", env))
+            # A session that outlives the measured ones, so the tmux server is not restarted between runs.
+            keeper = f"coach-bench-keeper-{os.getpid()}"
+            subprocess.run(["tmux", "new-session", "-d", "-s", keeper, "sleep 3600"], check=True)
+            try:
+                for _ in range(args.runs):
+                    real_minimal.append(time_tmux(f"{sys.executable} {minimal_script}", "hello", env))
+                    real_coach.append(time_tmux(coach_cmdline, "Welcome to coach", env))
+            finally:
+                subprocess.run(["tmux", "kill-session", "-t", keeper], capture_output=True)
             print()
             print(summary("first frame in tmux, minimal Textual app", real_minimal))
             print(summary("first frame in tmux, coach", real_coach))
