@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 WEIGHTS = Path(__file__).parent / "weights" / "heads.npz"
-HEADS = ("behaviour", "talk", "question", "reflection")
+HEADS = ("behaviour", "talk", "question", "reflection", "technique")
 
 
 @dataclass

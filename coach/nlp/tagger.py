@@ -51,11 +51,13 @@ INPUT_TAGS = (
 )
 OTHER_TAGS = ("affirmation", "acknowledging_feelings", "emphasizing_autonomy")
 
-# Nearest-example thresholds (cosine of the mean of the top-2 examples) and the lead over the next tag.
-# Tuned for precision on the phrasebank itself (leave-one-out) and checked once on tests/data/techniques_labelled.yaml.
-KNN_THRESHOLD = 0.62
-KNN_MARGIN = 0.04
-KNN_TAG_THRESHOLD: dict[str, float] = {}
+# Nearest examples alone report a tag only for near-paraphrases (mean cosine of the top-2 examples, lead over the
+# next tag); leave-one-out on the phrasebank gave precision < 0.8 below these values.
+KNN_THRESHOLD = 0.80
+KNN_MARGIN = 0.06
+# Phrasebank technique head: minimum calibrated probability to report a tag (precision first).
+TECH_DEFAULT = 0.6
+TECH_THRESHOLD: dict[str, float] = {}
 
 _ENGLISH_STOP = frozenset(
     "the and to of you it that is in was for on are with be have this what at but not do so if or as they we my me "
@@ -289,19 +291,29 @@ class Tagger:
             if self.speaker_of.get(span.label_, "practitioner") == speaker:
                 add(span.label_, span._.score, span.start_char, span.end_char, span._.why)
         cues = list(doc.spans.get("cues", []))
+        tech = self.heads.get("technique")
         for a, b, vec in sents:
             ranked = self._knn(vec, speaker)
+            nearest_of = {tag: (score, ex) for tag, score, ex in ranked}
+            if tech is not None:
+                xt = np.hstack([vec, features.form_features(text[a:b])])[None, :]
+                tp = tech.proba(xt)[0]
+                order = np.argsort(-tp)
+                for j in order[:2]:
+                    tag, prob = tech.classes[int(j)], float(tp[int(j)])
+                    if tag == "none" or prob < TECH_THRESHOLD.get(tag, TECH_DEFAULT):
+                        continue
+                    if self.speaker_of.get(tag, "practitioner") != speaker:
+                        continue
+                    why = f"classifier (phrasebank): {tag} {prob:.2f}"
+                    if tag in nearest_of:
+                        why += f"; nearest phrasebank example: '{nearest_of[tag][1]}' ({nearest_of[tag][0]:.2f})"
+                    add(tag, prob, a, b, why)
             if ranked and ranked[0][0] != "none":
                 tag, score, nearest = ranked[0]
                 second = ranked[1][1] if len(ranked) > 1 else 0.0
-                if score >= KNN_TAG_THRESHOLD.get(tag, KNN_THRESHOLD) and score - second >= KNN_MARGIN:
-                    add(
-                        tag,
-                        0.5 + 0.5 * min(1.0, (score - 0.4) / 0.5),
-                        a,
-                        b,
-                        f"nearest phrasebank example: '{nearest}' ({score:.2f})",
-                    )
+                if score >= KNN_THRESHOLD and score - second >= KNN_MARGIN:
+                    add(tag, score, a, b, f"nearest phrasebank example: '{nearest}' ({score:.2f})")
             if speaker != "practitioner":
                 continue
             qcue = next(

@@ -162,6 +162,62 @@ def train_all(corpus: Corpus, x: np.ndarray, folds: int = 5) -> dict[str, Head]:
     return heads
 
 
+def technique_features(emb: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Features of the phrasebank technique head: the sentence embedding and its form features (no context)."""
+    forms = np.stack([features.form_features(t) for t in texts]) if texts else np.zeros((0, features.N_FORM))
+    return np.hstack([emb, forms]).astype(np.float32)
+
+
+def phrasebank_training_set(directory: Path | None = None) -> tuple[list[str], list[str]]:
+    """Examples labelled with their tag; counter-examples with their 'actually' tag or 'none'."""
+    from coach.nlp.phrasebank import load_phrasebank
+
+    entries, problems = load_phrasebank(directory)
+    for p in problems:
+        print(f"phrasebank problem (skipped): {p}")
+    texts: list[str] = []
+    labels: list[str] = []
+    for entry in entries.values():
+        for ex in entry.examples:
+            texts.append(ex)
+            labels.append(entry.id)
+        for ex, actually in entry.counter_examples:
+            texts.append(ex)
+            labels.append(actually or "none")
+    return texts, labels
+
+
+def train_technique_head(directory: Path | None = None, c: float = 0.3) -> Head:
+    """A multinomial head over every technique id (and 'none') trained on the phrasebank itself."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from coach.nlp.models import embed
+
+    texts, labels = phrasebank_training_set(directory)
+    x = technique_features(embed(texts), texts)
+    y = np.asarray(labels)
+    classes = sorted(set(labels))
+    oof = np.zeros((len(y), len(classes)))
+    for tr, te in StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(x, y):
+        h = fit_technique(x[tr], list(y[tr]), c)
+        p = h.proba(x[te])
+        for j, k in enumerate(h.classes):
+            oof[te, classes.index(k)] = p[:, j]
+    head = fit_technique(x, labels, c)
+    head.temperature = fit_temperature(oof + 1e-9, np.asarray([classes.index(v) for v in y]))
+    return head
+
+
+def fit_technique(x: np.ndarray, y: list[str], c: float) -> Head:
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    clf = LogisticRegression(C=c, max_iter=3000)
+    clf.fit((x - mean) / scale, y)
+    return Head("technique", [str(k) for k in clf.classes_], mean, scale, clf.coef_, clf.intercept_)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--annomi", required=True, type=Path, help="path to AnnoMI-full-dev.csv")
@@ -170,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     corpus = read_annomi(args.annomi)
     x = corpus_features(corpus)
     heads = train_all(corpus, x)
+    heads["technique"] = train_technique_head()
     save_heads(heads, args.out, meta={"trained_on": args.annomi.name, "n": len(corpus.texts)})
     for h in heads.values():
         print(f"{h.name}: classes={h.classes} T={h.temperature:.2f}")
