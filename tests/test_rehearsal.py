@@ -1,0 +1,151 @@
+"""The rehearsal service with the real tagger and real databases: trajectories, never losing a turn, resuming."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from coach.commands.rehearse import read_script, run
+from coach.services.rehearsal import RehearsalError, RehearsalService
+from coach.services.scenarios import load_scenarios
+from coach.services.scorecard import past_scorecards
+from coach.store.db import Store
+
+SCRIPTS = Path(__file__).parent / "data" / "scripts"
+SCENARIOS = sorted(load_scenarios()[0])
+
+
+@pytest.mark.parametrize("scenario_id", SCENARIOS)
+def test_mi_script_ends_with_more_trust_and_less_discord(scenario_id: str, sqlite_url: str, tagger) -> None:
+    results = {}
+    for kind in ("mi", "confront"):
+        lines = read_script(str(SCRIPTS / f"{scenario_id}.{kind}.txt"))
+        doc = run(sqlite_url, scenario_id, lines, seed=7, practitioner="Test", difficulty=None, tagger=tagger)
+        final = doc["turns"][-1]["state"]
+        results[kind] = (final["trust"], final["discord"], doc["scorecard"])
+    (mi_trust, mi_discord, mi_card), (c_trust, c_discord, c_card) = results["mi"], results["confront"]
+    assert mi_trust > c_trust, (mi_trust, c_trust)
+    assert mi_discord < c_discord, (mi_discord, c_discord)
+    assert mi_card["metrics"]["mi_non_adherent"] < c_card["metrics"]["mi_non_adherent"]
+
+
+def test_service_round_trip_on_both_databases(db_url: str, tagger) -> None:
+    store = Store.open(db_url)
+    try:
+        service = RehearsalService(store, tagger)
+        rid = service.start("drinking-toddler", seed=3, practitioner="Alex")
+        turn = service.record_practitioner_turn(rid, "  What has this week been like for you?  ")
+        assert turn.text == "What has this week been like for you?"
+        view = service.get(rid)
+        assert view.pending is not None and not view.pending.tagged  # committed before any tagging
+        response = service.respond(rid)
+        assert "open_question" in [t.tag for t in response.practitioner.techniques]
+        assert response.persona.text
+        stored = service.get(rid)
+        assert [t.speaker for t in stored.turns] == ["persona", "practitioner", "persona"]
+        assert stored.turns[1].techniques and stored.turns[2].state["trust"] == response.state.to_json()["trust"]
+        card = service.end(rid)
+        assert service.get(rid).status == "ended"
+        assert card["metrics"]["questions"] == 1
+        assert past_scorecards(store, "Alex", "drinking-toddler")[0]["scorecard"] == card
+        with pytest.raises(RehearsalError, match="has ended"):
+            service.record_practitioner_turn(rid, "Hello again")
+    finally:
+        store.dispose()
+
+
+def test_bad_lines_change_nothing(sqlite_url: str, tagger) -> None:
+    store = Store.open(sqlite_url)
+    service = RehearsalService(store, tagger)
+    rid = service.start("new-partner", seed=1)
+    for bad in ("", "   ", "bad\x00line", "x" * 3000, None):
+        with pytest.raises(RehearsalError):
+            service.record_practitioner_turn(rid, bad)  # type: ignore[arg-type]
+    assert len(service.get(rid).turns) == 1
+    with pytest.raises(RehearsalError, match="no rehearsal 999"):
+        service.record_practitioner_turn(999, "Hello")
+    with pytest.raises(RehearsalError, match="no new line"):
+        service.respond(rid)
+    store.dispose()
+
+
+def test_same_seed_same_replies_and_resume_matches(sqlite_url: str, tagger) -> None:
+    store = Store.open(sqlite_url)
+    service = RehearsalService(store, tagger)
+    lines = read_script(str(SCRIPTS / "missing-teen.mi.txt"))[:4]
+    ids = [service.start("missing-teen", seed=11) for _ in range(2)]
+    for rid in ids:
+        for line in lines:
+            service.submit(rid, line)
+    a, b = (service.get(rid) for rid in ids)
+    assert [t.text for t in a.turns] == [t.text for t in b.turns]
+    # a fresh service (another process) rebuilds the same engine state from the stored turns
+    view, engine = RehearsalService(store, tagger).resume(ids[0])
+    assert engine.state.to_json() == a.turns[-1].state
+    store.dispose()
+
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from coach.nlp.tagger import Tagger
+    from coach.services.rehearsal import RehearsalService
+    from coach.store.db import Store
+    service = RehearsalService(Store.open(sys.argv[1]), Tagger.load())
+    rid = service.start("drinking-toddler", seed=5)
+    print("started", rid, flush=True)
+    for n, line in enumerate(sys.argv[2:], start=1):
+        service.record_practitioner_turn(rid, line)
+        print("recorded", n, flush=True)
+        service.respond(rid)
+        print("answered", n, flush=True)
+    """
+)
+
+
+def test_killed_process_loses_no_turn_and_is_resumable(tmp_path: Path, tagger) -> None:
+    url = f"sqlite:///{tmp_path / 'kill.db'}"
+    lines = read_script(str(SCRIPTS / "drinking-toddler.mi.txt"))[:5]
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, url, *lines],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    seen = []
+    try:
+        for raw in proc.stdout:  # type: ignore[union-attr]
+            seen.append(raw.split())
+            if raw.startswith("recorded 3"):
+                os.kill(proc.pid, signal.SIGKILL)  # mid-way: the third line is stored, its reply may not be
+                break
+    finally:
+        proc.wait(timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    rid = int(seen[0][1])
+    store = Store.open(url)
+    service = RehearsalService(store, tagger)
+    view = service.get(rid)
+    said = [t.text for t in view.turns if t.speaker == "practitioner"]
+    assert said == lines[:3]
+    assert view.status == "active"
+    if view.pending is not None:
+        service.respond(rid)  # the unanswered line is answered on reopening
+    response = service.submit(rid, lines[3])
+    assert response.persona.text
+    final = service.get(rid)
+    assert [t.speaker for t in final.turns] == ["persona", "practitioner", "persona"] * 1 + [
+        "practitioner",
+        "persona",
+    ] * 3
+    assert json.dumps(final.turns[-1].state)
+    store.dispose()
