@@ -82,7 +82,13 @@ def question_form(sent: Span) -> tuple[str | None, str]:
     first = rest[0].lower_
     ends_q = sent.text.rstrip().endswith("?")
     second = rest[1].lower_ if len(rest) > 1 else ""
-    if first in WH and (ends_q or (len(rest) > 2 and rest[1].pos_ in {"AUX", "VERB"})):
+    # "When things got heated, what did you do?": the question is the last clause, after the comma or semicolon.
+    cut = max((k for k, t in enumerate(rest) if t.text in {",", ";", ":"}), default=-1)
+    if ends_q and 0 < cut < len(rest) - 2 and rest[cut + 1].lower_ in WH:
+        w = rest[cut + 1]
+        return ("open" if w.lower_ in OPEN_WH else "closed"), f"wh-word '{w.text}' in the last clause"
+    wh_aux = len(rest) > 2 and rest[1].pos_ == "AUX" and rest[2].pos_ in {"PRON", "PROPN"}
+    if first in WH and (ends_q or wh_aux):
         return ("open" if first in OPEN_WH else "closed"), f"wh-word '{rest[0].text}'"
     if first in {"tell", "talk", "describe"} and second in {"me", "us"}:
         return "open", f"request '{rest[0].text} {rest[1].text}'"

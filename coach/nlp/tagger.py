@@ -57,7 +57,17 @@ KNN_THRESHOLD = 0.80
 KNN_MARGIN = 0.06
 # Phrasebank technique head: minimum calibrated probability to report a tag (precision first).
 TECH_DEFAULT = 0.6
-TECH_THRESHOLD: dict[str, float] = {}
+# AnnoMI behaviour head: minimum calibrated p(reflection) to add a simple/complex reflection of its own.
+REFLECTION_THRESHOLD = 0.6
+# Stricter for family talk (small talk must stay untagged) and for the MI-non-adherent tags (a wrong
+# "confrontation" costs most trust). Set after one look at the labelled set's false positives (see the report).
+TECH_THRESHOLD: dict[str, float] = {
+    "change_talk": 0.7,
+    "sustain_talk": 0.7,
+    "discord": 0.7,
+    "confrontation": 0.7,
+    "persuasion": 0.7,
+}
 
 _ENGLISH_STOP = frozenset(
     "the and to of you it that is in was for on are with be have this what at but not do so if or as they we my me "
@@ -340,8 +350,11 @@ class Tagger:
                     add("statement_of_concern", 0.75, a, b, c._.why)
         if speaker == "practitioner":
             rp = probs.get("reflection", 0.0)
-            is_question = any(h.tag in QUESTION_TAGS for h in hits)
-            if rp >= 0.6 and not is_question and "reflection" in probs:
+            # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
+            # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
+            has_prev = bool(x[0, 2 * features.DIM + 1] > 0)
+            claimed = any(h.tag not in REFLECTION_TAGS for h in hits)
+            if rp >= REFLECTION_THRESHOLD and has_prev and not claimed and "reflection" in probs:
                 kind = "complex"
                 why = f"classifier: reflection {rp:.2f}"
                 rhead = self.heads.get("reflection")
@@ -388,6 +401,18 @@ def _dedupe(hits: list[TechniqueHit]) -> list[TechniqueHit]:
         if any(k.tag == h.tag and k.start < h.end and h.start < k.end for k in kept):
             continue
         kept.append(h)
+    blame = [h for h in kept if h.tag in ("confrontation", "persuasion")]
+    if blame:  # a rhetorical question that blames or pushes is not coded as a question (MITI)
+        kept = [
+            h
+            for h in kept
+            if not (
+                h.tag in ("open_question", "closed_question")
+                and any(s.start < h.end and h.start < s.end for s in blame)
+            )
+        ]
+    if any(h.tag == "summary" for h in kept):  # a summary is the reflection of the turn
+        kept = [h for h in kept if h.tag not in ("simple_reflection", "complex_reflection")]
     specific = [h for h in kept if h.tag in SPECIFIC_QUESTION_TAGS or h.tag in ("seeking_collaboration", "child_focus")]
     if specific:
         kept = [
