@@ -74,7 +74,13 @@ _ENGLISH_STOP = frozenset(
     "your he she his her him them there their would could should can will just about all been had has how when "
     "where why who which an yeah okay like don't i'm it's that's really know think get going because then out up "
     "one some more any very much from did does were am our us no yes want need things thing here well than too "
-    "by these those".split()
+    "by these those a i around every".split()
+)
+# Function words of Welsh (the likeliest other language here), French, Spanish and German that English lacks.
+_OTHER_STOP = frozenset(
+    "yn ddim mae wedi efo gyda dw dwi roedd ydy ydw fy eu nhw chi ni beth sut pam iawn bod fod oes ac yr ond "
+    "hefyd rwy rydw dydw dydy plant efallai le la les des est et je tu il nous vous pas une el los las es y que "
+    "por para der das und ist nicht ich sie ein eine".split()
 )
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
@@ -136,8 +142,9 @@ def looks_english(text: str) -> bool:
     words = [w.lower() for w in _WORDS.findall(text)]
     if len(words) < 4:
         return True  # too short to judge; "Mm." or "Diolch" is not worth refusing
-    share = sum(w in _ENGLISH_STOP for w in words) / len(words)
-    return share >= 0.12
+    english = sum(w in _ENGLISH_STOP for w in words) / len(words)
+    other = sum(w in _OTHER_STOP for w in words) / len(words)
+    return english >= 0.12 and other <= english
 
 
 def check_text(text: Any) -> str | None:

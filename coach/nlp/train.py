@@ -22,7 +22,8 @@ from coach.nlp import features
 from coach.nlp.classifier import WEIGHTS, Head, save_heads
 
 BEHAVIOUR_MAP = {"question": "question", "reflection": "reflection", "therapist_input": "input", "other": "other"}
-C_VALUES = {"behaviour": 0.05, "talk": 0.05, "question": 0.05, "reflection": 0.05}
+# Strong regularisation, chosen by grouped 5-fold CV (behaviour macro-F1 0.672 at C=0.05, 0.711 at 0.003).
+C_VALUES = {"behaviour": 0.003, "talk": 0.003, "question": 0.003, "reflection": 0.003}
 
 
 @dataclass
@@ -126,7 +127,7 @@ def fit_temperature(logits_proba: np.ndarray, y_idx: np.ndarray) -> float:
     """Temperature minimising the negative log-likelihood of out-of-fold predictions (grid search)."""
     logp = np.log(np.clip(logits_proba, 1e-9, 1.0))
     best_t, best = 1.0, np.inf
-    for t in np.linspace(0.5, 3.0, 51):
+    for t in np.linspace(0.25, 4.0, 76):
         z = logp / t
         z = z - z.max(axis=1, keepdims=True)
         p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
