@@ -251,18 +251,23 @@ async def test_the_app_loads_the_models_itself_and_tells_the_screens(sqlite_url:
         def on_models_ready(self, message) -> None:
             seen.append("ready")
 
-    app = CoachApp(db_url=sqlite_url)
+    class ListeningApp(CoachApp):
+        """CoachApp with a screen on the stack from the start (Textual also runs CoachApp.on_mount)."""
+
+        def on_mount(self) -> None:
+            self.push_screen(Listener())
+
+    app = ListeningApp(db_url=sqlite_url)
+    assert app.model_status.startswith("Loading language models")
     async with app.run_test(size=SIZE) as pilot:
-        home = await home_ready(app, pilot)
-        status = home.query_one("#home-status")
-        if app.tagger is None and not app.models_seconds:
-            assert "Loading language models" in str(status.render()) or app.models_seconds is not None
-        await app.push_screen(Listener())
         await wait_for(pilot, lambda: app.models_seconds is not None or app.models_error is not None, 300)
         assert app.models_error is None
         assert isinstance(app.tagger, Tagger)
         await wait_for(pilot, lambda: seen == ["ready"])
         assert "Models ready (" in app.model_status and app.sub_title == app.model_status
+        await pilot.press("escape")  # back to home, which shows the same status
+        await wait_for(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert "Models ready (" in str(app.screen.query_one("#home-status").render())
         assert app.tagger.tag("What would Cai say about his weekends?", speaker="practitioner").techniques
 
 

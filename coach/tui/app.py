@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -34,6 +35,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from coach.config import Settings
     from coach.store.db import Store
 
+_HERE = Path(__file__).resolve().parent
 LOADING_MODELS = "Loading language models…"
 
 # name -> "module:Class"; imported lazily so that start-up stays fast and a missing screen is not fatal.
@@ -62,7 +64,8 @@ class CoachApp(App[None]):
     """coach: practise difficult conversations, reflect after visits, review with a mentor."""
 
     TITLE = "coach"
-    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "screens/home.tcss"]
+    # Absolute, so subclasses in other folders (tests, tools) still find the styles.
+    CSS_PATH: ClassVar[list[Path]] = [_HERE / "app.tcss", _HERE / "screens" / "home.tcss"]
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {ScreenCommands}
     BINDINGS: ClassVar[list[Any]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Help for this screen and its keys"),
