@@ -17,7 +17,7 @@ from coach.nlp.tagger import Tagger, TagInput
 
 DATA = Path(__file__).parent / "data" / "techniques_labelled.yaml"
 
-# Measured 2026-11-26 (micro precision 0.874, recall 0.517, behaviour accuracy 0.774 on 351 items).
+# Measured 2026-11-26 (micro precision 0.871, recall 0.520, behaviour accuracy 0.809 on 351 items).
 MIN_PRECISION: dict[str, float] = {
     "acknowledging_feelings": 0.8,
     "affirmation": 0.6,
@@ -26,7 +26,7 @@ MIN_PRECISION: dict[str, float] = {
     "change_talk": 0.6,
     "child_focus": 0.8,
     "closed_question": 0.8,
-    "complex_reflection": 0.45,
+    "complex_reflection": 0.5,
     "confrontation": 0.65,
     "discord": 0.9,
     "emphasizing_autonomy": 0.8,
@@ -38,13 +38,13 @@ MIN_PRECISION: dict[str, float] = {
     "preferred_future_question": 0.7,
     "scaling_question": 0.9,
     "seeking_collaboration": 0.9,
-    "simple_reflection": 0.6,
+    "simple_reflection": 0.5,
     "statement_of_concern": 0.9,
     "summary": 0.9,
     "sustain_talk": 0.9,
 }
 MIN_MICRO_PRECISION = 0.84
-MIN_BEHAVIOUR_ACCURACY = 0.74
+MIN_BEHAVIOUR_ACCURACY = 0.77
 
 
 @pytest.fixture(scope="module")

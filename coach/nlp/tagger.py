@@ -58,7 +58,7 @@ KNN_MARGIN = 0.06
 # Phrasebank technique head: minimum calibrated probability to report a tag (precision first).
 TECH_DEFAULT = 0.6
 # AnnoMI behaviour head: minimum calibrated p(reflection) to add a simple/complex reflection of its own.
-REFLECTION_THRESHOLD = 0.6
+REFLECTION_THRESHOLD = 0.7
 # Stricter for family talk (small talk must stay untagged) and for the MI-non-adherent tags (a wrong
 # "confrontation" costs most trust). Set after one look at the labelled set's false positives (see the report).
 TECH_THRESHOLD: dict[str, float] = {
