@@ -106,3 +106,14 @@ def test_table_mode_and_clear_errors() -> None:
     assert too_long.returncode == 2 and "limit" in too_long.stderr and "Traceback" not in too_long.stderr
     empty = _coach(["tag", "   "])
     assert empty.returncode == 2 and "empty" in empty.stderr and "Traceback" not in empty.stderr
+
+
+def test_eval_annomi_bad_input(tmp_path) -> None:
+    missing = _coach(["eval", "annomi", str(tmp_path / "nope.csv")])
+    assert missing.returncode == 2 and "not found" in missing.stderr and "Traceback" not in missing.stderr
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    bad = _coach(["eval", "annomi", str(wrong)])
+    assert bad.returncode == 2 and "not an AnnoMI CSV" in bad.stderr and "Traceback" not in bad.stderr
+    folds = _coach(["eval", "annomi", str(wrong), "--folds", "1"])
+    assert folds.returncode == 2 and "at least 2" in folds.stderr
