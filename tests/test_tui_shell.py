@@ -278,7 +278,11 @@ async def test_the_app_loads_the_models_itself_and_tells_the_screens(sqlite_url:
 async def test_a_bad_database_shows_the_error_screen(url: str) -> None:
     app = CoachApp(db_url=url, load_models=False)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, DatabaseErrorScreen))
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, DatabaseErrorScreen) and bool(app.screen.query("#error-message")),
+        )
+        await pilot.pause()
         assert app.store is None and app.store_error
         shown = " ".join(str(w.render()) for w in app.screen.query("Static"))
         assert "could not be opened" in shown and "Traceback" not in shown
