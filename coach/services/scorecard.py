@@ -18,17 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from coach.nlp import miti
 from coach.paths import PHRASEBANK_DIR
 
 REFLECTIONS = ("complex_reflection", "simple_reflection")
 QUESTIONS = ("open_question", "closed_question")
-ADHERENT = ("seeking_collaboration", "affirmation", "emphasizing_autonomy")
-NON_ADHERENT = ("confrontation", "persuasion")
-THRESHOLDS = {
-    "reflection_to_question": (1.0, 2.0),
-    "percent_complex": (40.0, 50.0),
-    "percent_open": (50.0, 70.0),
-}
+# Scorecard keys -> the metric names of coach.nlp.miti, which holds the one copy of the thresholds.
+METRIC_NAMES = {"reflection_to_question": "r_to_q", "percent_complex": "pct_complex", "percent_open": "pct_open"}
+THRESHOLDS = {key: miti.THRESHOLDS[name] for key, name in METRIC_NAMES.items()}
 SCORECARD_VERSION = 1
 
 
@@ -44,14 +41,8 @@ class TurnRecord:
     state: dict[str, Any] | None = None
 
 
-def _rating(value: float | None, fair: float, good: float) -> str:
-    if value is None:
-        return "not enough to rate"
-    if value >= good:
-        return "good"
-    if value >= fair:
-        return "fair"
-    return "below fair"
+def _rating(key: str, value: float | None) -> str:
+    return miti.rate(METRIC_NAMES[key], value) or "not enough to rate"
 
 
 def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
@@ -65,8 +56,8 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
         if tags & set(QUESTIONS):
             questions += 1
             open_ += "open_question" in tags
-        adherent += len(tags & set(ADHERENT))
-        non_adherent += len(tags & set(NON_ADHERENT))
+        adherent += len(tags & set(miti.ADHERENT))
+        non_adherent += len(tags & set(miti.NON_ADHERENT))
     rq = None if questions == 0 and reflections == 0 else (reflections / questions if questions else float(reflections))
     pc = 100.0 * complex_ / reflections if reflections else None
     po = 100.0 * open_ / questions if questions else None
@@ -77,7 +68,7 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
             "value": None if value is None else round(value, 2),
             "fair": fair,
             "good": good,
-            "rating": _rating(value, fair, good),
+            "rating": _rating(key, value),
         }
     out["reflections"] = reflections
     out["questions"] = questions
