@@ -123,6 +123,105 @@ def question_form(sent: Span) -> tuple[str | None, str]:
     return None, ""
 
 
+# Judgement rules (persuasion, confrontation). Precision first: each needs a second-person or home subject, no
+# negation, and none of the framings that make the same words a reflection, a worry, or an authority statement.
+MODALS = frozenset("should must ought need needs have has got".split())
+MODAL_GAP = frozenset("really just definitely seriously honestly simply 've still all both now".split())
+INFO_VERBS = frozenset("know understand realise realize be hear appreciate expect bear remember tell".split())
+SOFTENERS = frozenset(
+    (
+        "worried concerned worry negotiable negotiate might could may perhaps maybe option choice up help if "
+        "court conference plan feel feels felt sounds seems ?"
+    ).split()
+)
+EVALUATIVE = frozenset(
+    (
+        "selfish lazy useless pathetic disgusting disgraceful filthy squalid irresponsible ridiculous "
+        "hopeless feckless neglectful unfit shameful ashamed stupid disgrace liar pigsty tip"
+    ).split()
+)
+FRAMES = frozenset(
+    (
+        "feel feels felt feeling sounds seems worried worry afraid scared frightened said told call calls "
+        "called think thinks thought wonder worries fear mean"
+    ).split()
+)
+NEGATIONS = frozenset("not n't never no nobody hardly".split())
+BLAME_ALWAYS = frozenset("say says blame blames lie lies forget forgets promise promises".split())
+BLAME_NEVER = frozenset("listen listens bother bothers learn learns admit admits".split())
+ABOUT = frozenset("you your you're this it that house place home flat kitchen".split())
+CHILD_WORDS = frozenset("children kids child baby son daughter him her them boys girls".split())
+
+
+def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
+    """('confrontation'|'persuasion', start, end, score, why) for a blaming or advising sentence, else None."""
+    toks = [t for t in sent if not t.is_space]
+    low = [t.lower_ for t in toks]
+    if not toks:
+        return None
+    first = next((i for i, w in enumerate(low) if w not in FILLER and not toks[i].is_punct), len(low))
+    if low[first : first + 2] == ["why", "not"] and first + 2 < len(toks) and toks[first + 2].pos_ == "VERB":
+        return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why not {toks[first + 2].text}'"
+    if "?" in low:  # other questions are left to the question rules and the classifiers
+        return None
+    text = " ".join(low)
+    # confrontation: an evaluative word about the person or the home, not negated, not inside a reflection/worry
+    for k, w in enumerate(low):
+        if w in EVALUATIVE and toks[k].pos_ in {"ADJ", "NOUN", "PROPN", "VERB"}:
+            before = set(low[:k])
+            if before & NEGATIONS or before & FRAMES or set(low) & {"worried", "concerned"}:
+                continue
+            if not before & ABOUT:
+                continue
+            return "confrontation", sent.start, sent.end, 0.8, f"rule: judgement '{toks[k].text}' about the person"
+    if " not good enough" in f" {text}" or "n't good enough" in text:
+        k = low.index("good")
+        after = [w for w in low[k + 2 :] if w not in {".", "!", ",", "for", "me", "anymore", "any", "more", "now"}]
+        before = set(low[:k])
+        if before & {"this", "that", "it", "you", "'s", "is"} and not after and not before & FRAMES:
+            return "confrontation", sent.start, sent.end, 0.8, "rule: verdict 'not good enough'"
+    for k in range(len(low) - 1):
+        w, nxt = low[k], low[k + 1]
+        if w == "you" and nxt in {"always", "never"}:
+            verb = low[k + 2] if k + 2 < len(low) else ""
+            if (nxt == "always" and verb in BLAME_ALWAYS) or (nxt == "never" and verb in BLAME_NEVER):
+                if not set(low[:k]) & FRAMES:
+                    return "confrontation", sent.start, sent.end, 0.75, f"rule: blame 'you {nxt} {toks[k + 2].text}'"
+        threat = nxt in {"lose", "lost"} or low[k + 1 : k + 3] == ["never", "see"]
+        if w in {"'ll", "will"} and low[k - 1 : k] == ["you"] and threat and set(low) & CHILD_WORDS:
+            if not set(low) & {"might", "may", "could", "honest", "worried", "afraid"}:
+                return "confrontation", sent.start, sent.end, 0.75, "rule: threat 'you will lose'"
+        if w in {"deserve", "deserves"} and nxt == "better" and not set(low) & FRAMES:
+            return "confrontation", sent.start, sent.end, 0.7, "rule: moralising 'deserve better'"
+        if w == "shame" and nxt == "on":
+            return "confrontation", sent.start, sent.end, 0.8, "rule: shaming 'shame on'"
+    # persuasion: "you should/need to/must/have got to <action>", no permission, worry, option or authority framing
+    for k, w in enumerate(low):
+        if w != "you":
+            continue
+        j = k + 1
+        while j < len(low) and low[j] in MODAL_GAP:
+            j += 1
+        if j >= len(low) or low[j] not in MODALS:
+            continue
+        modal = low[j]
+        j += 1
+        if modal in {"need", "needs", "have", "has", "got", "ought"}:
+            if j >= len(low) or low[j] != "to":
+                continue
+            j += 1
+        while j < len(low) and low[j] in MODAL_GAP:
+            j += 1
+        if j >= len(low) or low[j] in NEGATIONS or toks[j].pos_ not in {"VERB", "AUX"}:
+            continue
+        if low[j] in INFO_VERBS:
+            continue
+        if set(low[:k]) & NEGATIONS or set(low) & SOFTENERS:
+            continue
+        return "persuasion", sent.start, sent.end, 0.75, f"rule: advice '{' '.join(t.text for t in toks[k : j + 1])}'"
+    return None
+
+
 class SyntaxCues:
     """Questions by form, second-person statements, modal obligation, first-person worry, scales and numbers."""
 
@@ -201,6 +300,10 @@ class SyntaxCues:
                         "rule: second-person statement '" + " ".join(w.text for w in words[:2]) + "'",
                     )
                 )
+            found = judgement(sent)
+            if found is not None:
+                tag, a, b, score, why = found
+                _group(doc, "judgements").append(_span(doc, a, b, tag, score, why))
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
             cues.append(_span(doc, start, end, label, 0.7, f"rule: {label.replace('_', ' ')} '{doc[start:end].text}'"))

@@ -49,6 +49,7 @@ INPUT_TAGS = (
     "explaining_process",
     "confrontation",
 )
+JUDGEMENT_TAGS = ("persuasion", "confrontation")
 OTHER_TAGS = ("affirmation", "acknowledging_feelings", "emphasizing_autonomy")
 
 # Nearest examples alone report a tag only for near-paraphrases (mean cosine of the top-2 examples, lead over the
@@ -171,8 +172,11 @@ class Tagger:
 
         self._lock = threading.RLock()
         self.entries, self.problems = load_phrasebank(phrasebank_dir)
-        base = load_spacy_base()
-        self.nlp = _coach_pipeline(base, phrasebank_dir)
+        # The shared base pipeline (the linker uses its tokenizer) is used as it is: no copy. The coach components
+        # run on its docs afterwards, so the base pipeline itself never changes.
+        self.nlp = load_spacy_base()
+        self._disabled = [name for name in ("ner", "lemmatizer") if name in self.nlp.pipe_names]
+        self._components = _coach_components(self.nlp, phrasebank_dir)
         self.heads = load_heads()
         self._build_examples()
 
@@ -243,7 +247,7 @@ class Tagger:
             return [r for r in results if r is not None]
         clean = [_CTRL.sub(" ", items[i].text) for i in todo]
         prevs = [(items[i].previous or "")[:MAX_CHARS] for i in todo]
-        docs = list(self.nlp.pipe(clean))
+        docs = self._parse(clean)
         sent_spans = [[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()] for doc in docs]
         # one encoder call: every utterance, every sentence of multi-sentence utterances, every previous
         strings: dict[str, int] = {}
@@ -267,6 +271,22 @@ class Tagger:
             ]
             results[i] = self._fuse(items[i].text, items[i].speaker, docs[k], x, sents)
         return [r if r is not None else TagResult(error="not tagged") for r in results]
+
+    def _parse(self, texts: list[str]) -> list[Any]:
+        """spaCy docs with the coach spans (NER and lemmatiser skipped for this call only)."""
+        # Run the base components by hand rather than select_pipes(): nothing in the shared pipeline is toggled.
+        docs = [self.nlp.make_doc(t) for t in texts]
+        for name, proc in self.nlp.pipeline:
+            if name in self._disabled:
+                continue
+            if len(docs) > 1 and hasattr(proc, "pipe"):
+                docs = list(proc.pipe(docs, batch_size=64))
+            else:
+                docs = [proc(doc) for doc in docs]
+        for doc in docs:
+            for component in self._components:
+                component(doc)
+        return docs
 
     def _knn(self, vec: np.ndarray, speaker: str) -> list[tuple[str, float, str]]:
         """Tags ranked by the mean cosine of their two nearest examples: (tag, score, nearest example)."""
@@ -356,6 +376,20 @@ class Tagger:
                 if c.label_ == "worry" and a <= c.start_char < b and qcue is None:
                     add("statement_of_concern", 0.75, a, b, c._.why)
         if speaker == "practitioner":
+            # Syntax judgements (advice, blame) only where nothing else explains the sentence: a worry, a bottom line,
+            # an explanation or a reflection found by the other layers wins over the rule (precision first).
+            for span in doc.spans.get("judgements", []):
+                a, b = span.start_char, span.end_char
+                rivals = [
+                    h
+                    for h in hits
+                    if h.start < b
+                    and a < h.end
+                    and h.tag not in JUDGEMENT_TAGS
+                    and h.tag not in ("open_question", "closed_question")
+                ]
+                if not rivals:
+                    add(span.label_, span._.score, a, b, span._.why)
             rp = probs.get("reflection", 0.0)
             # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
             # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
@@ -455,17 +489,26 @@ def _miti_limit(hits: list[TechniqueHit]) -> list[TechniqueHit]:
     return out
 
 
+def _coach_components(base: Any, phrasebank_dir: Path | None) -> list[Any]:
+    """The coach components (syntax cues, phrasebank patterns) bound to the base vocabulary, run after the base."""
+    from coach.nlp.components import PhrasebankPatterns, SyntaxCues
+
+    return [
+        SyntaxCues(base, "coach_syntax_cues"),
+        PhrasebankPatterns(base, "coach_phrasebank_patterns", str(phrasebank_dir or "")),
+    ]
+
+
 def _coach_pipeline(base: Any, phrasebank_dir: Path | None) -> Any:
-    """A copy-free pipeline: the base English model plus coach components (NER and lemmatiser disabled)."""
+    """A copy of the base English model plus coach components (for callers wanting one spaCy pipeline)."""
     import copy
 
-    nlp = copy.deepcopy(base) if "coach_syntax_cues" not in base.pipe_names else base
+    nlp = copy.deepcopy(base)
     for name in ("ner", "lemmatizer"):
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)
-    if "coach_syntax_cues" not in nlp.pipe_names:
-        nlp.add_pipe("coach_syntax_cues", last=True)
-        nlp.add_pipe("coach_phrasebank_patterns", last=True, config={"phrasebank_dir": str(phrasebank_dir or "")})
+    nlp.add_pipe("coach_syntax_cues", last=True)
+    nlp.add_pipe("coach_phrasebank_patterns", last=True, config={"phrasebank_dir": str(phrasebank_dir or "")})
     return nlp
 
 
