@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -26,6 +27,8 @@ from coach.nlp import features
 from coach.nlp.phrasebank import FAMILY_TAGS, Entry, load_phrasebank
 
 MAX_CHARS = 5000
+# Recent strings whose embeddings the tagger keeps (384 floats each: 512 entries is under 1 MB).
+EMBED_CACHE_SIZE = 512
 Speaker = Literal["practitioner", "family"]
 SPEAKERS = ("practitioner", "family")
 
@@ -171,6 +174,7 @@ class Tagger:
         from coach.nlp.models import load_spacy_base
 
         self._lock = threading.RLock()
+        self._emb_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.entries, self.problems = load_phrasebank(phrasebank_dir)
         # The shared base pipeline (the linker uses its tokenizer) is used as it is: no copy. The coach components
         # run on its docs afterwards, so the base pipeline itself never changes.
@@ -204,6 +208,7 @@ class Tagger:
         self.example_emb = _cached_embed(texts) if texts else np.zeros((0, features.DIM), np.float32)
         self.tag_ids = sorted({lab for lab in labels if lab != "none"})
         self.speaker_of: dict[str, str] = {e.id: e.speaker for e in self.entries.values()}
+        self._tag_index = {tag: np.flatnonzero(self.example_labels == tag) for tag in [*self.tag_ids, "none"]}
 
     # ---- public API ----
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -222,7 +227,27 @@ class Tagger:
         with self._lock:
             return self._tag_many(list(items))
 
+    def clear_cache(self) -> None:
+        """Forget the recent-string embeddings (benchmarks measure cold utterances with it)."""
+        with self._lock:
+            self._emb_cache.clear()
+
     # ---- internals ----
+    def _embed_cached(self, texts: list[str]) -> np.ndarray:
+        """embed() through a small LRU of recent strings: in a conversation the previous utterance was usually
+        tagged (so encoded) by the call before, and re-tagging a turn or a reflection repeats its sentences."""
+        missing = [t for t in texts if t not in self._emb_cache]
+        fresh = self.embed(missing) if missing else None
+        for k, t in enumerate(missing):
+            self._emb_cache[t] = fresh[k].copy()
+        rows = []
+        for t in texts:
+            self._emb_cache.move_to_end(t)
+            rows.append(self._emb_cache[t])
+        while len(self._emb_cache) > EMBED_CACHE_SIZE:
+            self._emb_cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, features.DIM), np.float32)
+
     def _tag_many(self, items: list[TagInput]) -> list[TagResult]:
         results: list[TagResult | None] = [None] * len(items)
         todo: list[int] = []
@@ -258,7 +283,7 @@ class Tagger:
                     strings.setdefault(t[a:b], len(strings))
             if prevs[k].strip():
                 strings.setdefault(_CTRL.sub(" ", prevs[k]), len(strings))
-        emb = self.embed(list(strings))
+        emb = self._embed_cached(list(strings))
         for k, i in enumerate(todo):
             t = clean[k]
             u = emb[strings[t]]
@@ -297,8 +322,8 @@ class Tagger:
         for tag in [*self.tag_ids, "none"]:
             if tag != "none" and self.speaker_of.get(tag, "practitioner") != speaker:
                 continue
-            idx = np.flatnonzero(self.example_labels == tag)
-            if not len(idx):
+            idx = self._tag_index.get(tag)
+            if idx is None or not len(idx):
                 continue
             top = idx[np.argsort(-sims[idx])[:2]]
             out.append((tag, float(np.mean(sims[top])), self.example_texts[int(top[0])]))

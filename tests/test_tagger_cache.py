@@ -1,0 +1,28 @@
+"""The tagger's LRU of recent-string embeddings: same answers warm or cold, and bounded in size."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coach.nlp import tagger as tagger_module
+from coach.nlp.tagger import Tagger, TagInput
+
+
+def test_cached_and_cold_results_agree(tagger: Tagger) -> None:
+    items = [
+        TagInput("You should feed them properly. I'm worried about the weight she has lost.", previous="She eats."),
+        TagInput("What helps on the mornings that go well?", previous="You should feed them properly."),
+    ]
+    tagger.clear_cache()
+    cold = [r.to_json() for r in tagger.tag_many(items)]
+    warm = [r.to_json() for r in tagger.tag_many(items)]  # every string is now in the cache
+    assert warm == cold
+    direct = tagger.embed(["What helps on the mornings that go well?"])[0]
+    assert np.allclose(tagger._embed_cached(["What helps on the mornings that go well?"])[0], direct, atol=1e-5)
+
+
+def test_cache_is_bounded(tagger: Tagger) -> None:
+    tagger.clear_cache()
+    n = tagger_module.EMBED_CACHE_SIZE + 40
+    tagger.tag_many([TagInput(f"Cai went to school on {k} days this term.") for k in range(n)])
+    assert len(tagger._emb_cache) == tagger_module.EMBED_CACHE_SIZE
