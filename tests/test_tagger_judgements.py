@@ -32,6 +32,9 @@ NOT_JUDGEMENTS = [
     "You've never missed a contact visit, and that matters to Mali.",
     "If you want, you could ring the health visitor about the feeds.",
     "What would need to happen for you to feel the house is good enough?",
+    "You mentioned that you need to finish the forms before the review.",
+    "You're hopeless about the housing list moving at all.",
+    "Your mum's thinking you were a bit irresponsible that night.",
 ]
 
 

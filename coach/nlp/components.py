@@ -125,7 +125,15 @@ def question_form(sent: Span) -> tuple[str | None, str]:
 
 # Judgement rules (persuasion, confrontation). Precision first: each needs a second-person or home subject, no
 # negation, and none of the framings that make the same words a reflection, a worry, or an authority statement.
-MODALS = frozenset("should must ought need needs have has got".split())
+# plain "have to" is left out: in practice it reflects the person's own obligations more often than it advises
+MODALS = frozenset("should must ought need needs got".split())
+# "you" after these is inside a clause (reported, relative, explained), not someone being told what to do
+EMBEDDING = frozenset(
+    (
+        "that what which everything anything something things thing because cause 'cause like when whenever if "
+        "whether how why where as than mentioned said says saying feel felt know knew realise realize \" '"
+    ).split()
+)
 MODAL_GAP = frozenset("really just definitely seriously honestly simply 've still all both now".split())
 INFO_VERBS = frozenset("know understand realise realize be hear appreciate expect bear remember tell".split())
 SOFTENERS = frozenset(
@@ -137,12 +145,12 @@ SOFTENERS = frozenset(
 EVALUATIVE = frozenset(
     (
         "selfish lazy useless pathetic disgusting disgraceful filthy squalid irresponsible ridiculous "
-        "hopeless feckless neglectful unfit shameful ashamed stupid disgrace liar pigsty tip"
+        "feckless neglectful unfit shameful ashamed stupid disgrace liar pigsty"
     ).split()
 )
 FRAMES = frozenset(
     (
-        "feel feels felt feeling sounds seems worried worry afraid scared frightened said told call calls "
+        "feel feels felt feeling thinking sounds seems worried worry afraid scared frightened said told call calls "
         "called think thinks thought wonder worries fear mean"
     ).split()
 )
@@ -197,7 +205,7 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
             return "confrontation", sent.start, sent.end, 0.8, "rule: shaming 'shame on'"
     # persuasion: "you should/need to/must/have got to <action>", no permission, worry, option or authority framing
     for k, w in enumerate(low):
-        if w != "you":
+        if w != "you" or (k > 0 and low[k - 1] in EMBEDDING):
             continue
         j = k + 1
         while j < len(low) and low[j] in MODAL_GAP:
@@ -206,7 +214,7 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
             continue
         modal = low[j]
         j += 1
-        if modal in {"need", "needs", "have", "has", "got", "ought"}:
+        if modal in {"need", "needs", "got", "ought"}:
             if j >= len(low) or low[j] != "to":
                 continue
             j += 1
