@@ -305,7 +305,7 @@ class Tagger:
             if name in self._disabled:
                 continue
             if len(docs) > 1 and hasattr(proc, "pipe"):
-                docs = list(proc.pipe(docs, batch_size=64))
+                docs = list(proc.pipe(docs, batch_size=self.nlp.batch_size))
             else:
                 docs = [proc(doc) for doc in docs]
         for doc in docs:
