@@ -13,12 +13,13 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
+from coach.nlp.features import WH
+
 if not Span.has_extension("why"):
     Span.set_extension("why", default="")
 if not Span.has_extension("score"):
     Span.set_extension("score", default=0.0)
 
-WH = {"what", "how", "why", "where", "when", "who", "which", "whose", "whom"}
 OPEN_WH = {"what", "how", "why"}
 SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "your", "cai", "anyone", "anybody"}
 FILLER = {"so", "and", "but", "okay", "ok", "well", "right", "now", "um", "uh", "then", "oh", "alright", ","}
