@@ -42,7 +42,7 @@ async def test_write_finish_and_confirm_a_reflection(sqlite_url: str, tagger) ->
         assert "Draft saved" in str(screen.query_one("#draft-status").render())
         draft = R.drafts(app.store, case.id)[0]
         assert draft.answers["what-happened"] == "We had a cup of tea. There was food in the fridge."
-        chips = str(screen.query_one("#suggestions").render())
+        chips = " | ".join(str(o.prompt) for o in screen.query_one("#inline-links").options)
         assert "Home conditions" in chips and "fridge" in chips
         assert "cup of tea" not in chips
         # Next prompts: readiness, then the first area with its scale reading.
@@ -69,3 +69,103 @@ async def test_write_finish_and_confirm_a_reflection(sqlite_url: str, tagger) ->
         assert stored["There was food in the fridge."].status == "confirmed"
         assert stored["There was food in the fridge."].decided_at is not None
         assert "confirmed" in str(screen.query_one("#link-list").options[fridge_row].prompt)
+
+
+async def _open_reflect(app: CoachApp, pilot, option_id: str) -> ReflectScreen:
+    screen = ReflectScreen()
+    await app.push_screen(screen)
+    await pilot.pause()
+    olist = screen.query_one("#choose-list")
+    olist.highlighted = next(i for i, o in enumerate(olist.options) if o.id == option_id)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert screen.step == "write"
+    return screen
+
+
+async def _settle(app: CoachApp, pilot) -> None:
+    await pilot.pause(1.0)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _inline_rows(screen: ReflectScreen) -> list[str]:
+    return [str(o.prompt) for o in screen.query_one("#inline-links").options]
+
+
+def _highlight(screen: ReflectScreen, *words: str) -> None:
+    rows = _inline_rows(screen)
+    screen.query_one("#inline-links").highlighted = next(i for i, r in enumerate(rows) if all(w in r for w in words))
+
+
+async def test_decide_links_while_writing_survives_restart_and_finish(sqlite_url: str, tagger) -> None:
+    """Confirm, reject and add links with the keyboard while writing; each decision is in the database at
+    once, a new app (as after a killed process) shows them again, and the finished reflection keeps them."""
+    answer = "We had a cup of tea. There was food in the fridge. Mali was late for school twice this week."
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        case = cases.create_case(app.store, "GW-2026-602", areas=AREAS)
+        home, school = case.area("Home conditions"), case.area("School attendance")
+        screen = await _open_reflect(app, pilot, f"case-{case.id}")
+        await pilot.press(*answer)
+        await _settle(app, pilot)
+        rows = _inline_rows(screen)
+        assert any("Home conditions" in r and "fridge" in r and "[suggested]" in r for r in rows), rows
+        assert any("School attendance" in r and "late for school" in r for r in rows), rows
+        # c and x do nothing while typing (they are letters of the answer).
+        assert screen.check_action("confirm_link", ()) is False
+        await pilot.press("ctrl+g")
+        assert screen.focused is screen.query_one("#inline-links")
+        assert screen.check_action("confirm_link", ()) is True
+        _highlight(screen, "fridge", "Home conditions")
+        await pilot.press("c")
+        await pilot.pause()
+        _highlight(screen, "late for school", "School attendance")
+        await pilot.press("x")
+        await pilot.pause()
+        # Back in the answer: the cursor in the first sentence, Ctrl+L links it to an area picked from a list.
+        await pilot.press("ctrl+g")
+        assert screen.focused is screen.query_one("#answer")
+        await pilot.press("up", "up", "home")  # the answer wraps at 80 columns
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        picker = app.screen
+        assert "cup of tea" in str(picker.query_one("Static").render())
+        await pilot.press("enter")  # the first area: Home conditions
+        await _settle(app, pilot)
+        draft = R.drafts(app.store, case.id)[0]
+        stored = {(d.area_id, d.sentence): d.status for d in R.draft_decisions(app.store, draft.id)}
+        assert stored == {
+            (home.id, "There was food in the fridge."): "confirmed",
+            (school.id, "Mali was late for school twice this week."): "rejected",
+            (home.id, "We had a cup of tea."): "added",
+        }
+        rows = _inline_rows(screen)
+        assert any("[confirmed]" in r and "fridge" in r for r in rows), rows
+        assert any("[rejected]" in r and "late for school" in r for r in rows), rows
+        assert any("[added]" in r and "cup of tea" in r for r in rows), rows
+        # The decisions are feedback for the case at once.
+        feedback = {(f.area, f.sentence, f.status) for f in R.case_feedback(app.store, case.id)}
+        assert (str(home.id), "We had a cup of tea.", "added") in feedback
+
+    # A new process: the draft and its decisions are back, shown inline.
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _open_reflect(app, pilot, f"draft-{draft.id}")
+        await _settle(app, pilot)
+        rows = _inline_rows(screen)
+        assert any("[confirmed]" in r and "fridge" in r for r in rows), rows
+        assert any("[rejected]" in r and "late for school" in r for r in rows), rows
+        assert any("[added]" in r and "cup of tea" in r for r in rows), rows
+        await pilot.press("ctrl+f")
+        await _settle(app, pilot)
+        assert screen.step == "review"
+        text = R.get(app.store, draft.id).text
+        final = {(x.area_id, x.sentence): x for x in R.links(app.store, draft.id)}
+        fridge = final[(home.id, "There was food in the fridge.")]
+        assert fridge.status == "confirmed" and text[fridge.start : fridge.end] == fridge.sentence
+        assert final[(school.id, "Mali was late for school twice this week.")].status == "rejected"
+        tea = final[(home.id, "We had a cup of tea.")]
+        assert tea.status == "added" and text[tea.start : tea.end] == "We had a cup of tea."
+        rows = [str(o.prompt) for o in screen.query_one("#link-list").options]
+        assert any("[added]" in r and "cup of tea" in r for r in rows), rows

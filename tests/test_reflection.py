@@ -255,3 +255,80 @@ def test_quotes_are_attributed_to_who_spoke(linker: Linker) -> None:
     for u in found:
         assert text[u.start : u.end] == u.text
     assert R.as_direct_speech("I asked her what a good week looks like.") == "What a good week looks like?"
+
+
+DECIDING_CHILD = textwrap.dedent(
+    """
+    import sys, time
+    from coach.store.db import Store
+    from coach.services import reflection as R
+    store = Store.open(sys.argv[1])
+    draft_id, area_id = int(sys.argv[2]), int(sys.argv[3])
+    R.decide_draft(store, draft_id, area_id, "Her sister   helps on Sundays.", "added")
+    print("decided", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_decisions_while_writing_survive_a_kill_and_are_carried_into_the_finish(
+    sqlite_url: str, tmp_path: Path, linker: Linker
+) -> None:
+    store = Store.open(sqlite_url)
+    case = _case(store)
+    other = _case(store, "GW-2026-002")
+    home, school, drink = case.areas
+    draft = R.start(store, case.id, date(2026, 11, 20))
+    R.save_draft(
+        store,
+        draft.id,
+        {"what-happened": "There was food in the fridge. Mali was late twice. Her sister helps on Sundays."},
+    )
+    # Bad decisions are refused with a clear message and store nothing.
+    with pytest.raises(R.ReflectionError, match="confirmed, rejected or added"):
+        R.decide_draft(store, draft.id, home.id, "There was food in the fridge.", "maybe")
+    with pytest.raises(R.ReflectionError, match="does not belong"):
+        R.decide_draft(store, draft.id, other.areas[0].id, "There was food in the fridge.", "confirmed")
+    with pytest.raises(R.ReflectionError, match="no sentence"):
+        R.decide_draft(store, draft.id, home.id, "   ", "confirmed")
+    assert R.draft_decisions(store, draft.id) == []
+    # A decision committed by a process that is then killed is on disk.
+    script = tmp_path / "decide.py"
+    script.write_text(DECIDING_CHILD)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), sqlite_url, str(draft.id), str(drink.id)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
+    try:
+        assert proc.stdout.readline().strip() == "decided"  # type: ignore[union-attr]
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    R.decide_draft(store, draft.id, home.id, "There was food in the fridge.", "rejected")
+    R.decide_draft(store, draft.id, home.id, "There was food in the  fridge.", "confirmed", score=0.9)  # replaces
+    R.decide_draft(store, draft.id, school.id, "Mali was late twice.", "rejected")
+    decisions = {(d.area_id, d.sentence): d.status for d in R.draft_decisions(store, draft.id)}
+    assert decisions == {
+        (drink.id, "Her sister helps on Sundays."): "added",
+        (home.id, "There was food in the fridge."): "confirmed",
+        (school.id, "Mali was late twice."): "rejected",
+    }
+    # They are feedback for the case straight away: the added sentence now scores higher for that area.
+    areas = R.linker_areas(case.areas)
+    sister = "Her sister helps on Sundays."
+    without = linker.score_sentences([sister], areas)[0][2]
+    with_feedback = linker.score_sentences([sister], areas, R.case_feedback(store, case.id))[0][2]
+    assert with_feedback > without + 0.05, (without, with_feedback)
+    # Finishing carries every decision onto the sentences of the final text, in the one transaction.
+    R.finish(store, draft.id, tagger=None, linker=linker)
+    text = R.get(store, draft.id).text
+    final = {(x.area_id, x.sentence): x for x in R.links(store, draft.id)}
+    for (area_id, sentence), status in decisions.items():
+        link = final[(area_id, sentence)]
+        assert link.status == status and text[link.start : link.end] == sentence
+        assert link.decided_at is not None
+    with pytest.raises(R.ReflectionError, match="already finished"):
+        R.decide_draft(store, draft.id, home.id, "There was food in the fridge.", "rejected")

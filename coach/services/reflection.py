@@ -240,9 +240,7 @@ def utterances(text: str, sentences: Iterable[Any]) -> list[Utterance]:
             continue
         if PRACTITIONER_SPEECH_RE.search(s_text):
             out.append(
-                Utterance(
-                    as_direct_speech(s_text), sent.start, sent.end, "practitioner", "what I described saying"
-                )
+                Utterance(as_direct_speech(s_text), sent.start, sent.end, "practitioner", "what I described saying")
             )
     return out
 
@@ -304,9 +302,7 @@ class EvidenceMarker:
             self._protos[tag] = embed(lines) if lines else np.zeros((0, 384), dtype=np.float32)
         self._background = embed(list(background)) if background else np.zeros((0, 384), dtype=np.float32)
 
-    def mark(
-        self, sentences: Sequence[str], linked: Sequence[bool] | None = None
-    ) -> list[tuple[str, float] | None]:
+    def mark(self, sentences: Sequence[str], linked: Sequence[bool] | None = None) -> list[tuple[str, float] | None]:
         """For each sentence, (tag, score) or None. `linked[i]`: the sentence is evidence about some area."""
         import numpy as np
 
@@ -324,9 +320,7 @@ class EvidenceMarker:
         out: list[tuple[str, float] | None] = []
         for i in range(len(sentences)):
             risk, safe = float(scores["risk_evidence"][i]), float(scores["protective_evidence"][i])
-            tag, best, other = (
-                ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
-            )
+            tag, best, other = ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
             is_linked = True if linked is None else bool(linked[i])
             ok = best >= self.MIN_SIM and best - other >= self.MIN_GAP and best > float(bg[i])
             if ok and (is_linked or best >= self.ALONE_SIM):
@@ -423,9 +417,7 @@ def start(
     with store.session() as s:
         if case_id is not None and s.get(Case, case_id) is None:
             raise ReflectionError(f"There is no case with id {case_id}.")
-        r = Reflection(
-            case_id=case_id, practitioner_id=practitioner_id, visit_date=visit_date, prompt_set=prompt_set
-        )
+        r = Reflection(case_id=case_id, practitioner_id=practitioner_id, visit_date=visit_date, prompt_set=prompt_set)
         s.add(r)
         s.flush()
         return _info(r)
@@ -485,9 +477,7 @@ def parse_scale(value: Any) -> int | None:
     try:
         score = int(str(value).strip())
     except ValueError:
-        raise ReflectionError(
-            f"A scale reading must be a whole number from 1 to 10, not '{value}'."
-        ) from None
+        raise ReflectionError(f"A scale reading must be a whole number from 1 to 10, not '{value}'.") from None
     if not 1 <= score <= 10:
         raise ReflectionError(f"A scale reading must be from 1 to 10, not {score}.")
     return score
@@ -507,11 +497,7 @@ def case_feedback(store: Any, case_id: int) -> list[Any]:
             .join(Reflection, AreaLink.reflection_id == Reflection.id)
             .where(Reflection.case_id == case_id, AreaLink.status.in_(DECISIONS))
         ).all()
-        return [
-            LinkFeedback(area=str(r.area_id), sentence=r.sentence, status=r.status)
-            for r in rows
-            if r.sentence
-        ]
+        return [LinkFeedback(area=str(r.area_id), sentence=r.sentence, status=r.status) for r in rows if r.sentence]
 
 
 def linker_areas(areas: Sequence[Any]) -> list[Any]:
@@ -531,9 +517,7 @@ def case_areas(store: Any, case_id: int | None) -> list[Any]:
     with store.session() as s:
         return list(
             s.exec(
-                select(ChangeArea)
-                .where(ChangeArea.case_id == case_id)
-                .order_by(ChangeArea.position, ChangeArea.id)
+                select(ChangeArea).where(ChangeArea.case_id == case_id).order_by(ChangeArea.position, ChangeArea.id)
             ).all()
         )
 
@@ -562,9 +546,7 @@ def suggest(
     out: list[Suggestion] = []
     for row in rows:
         s0 = row[0]
-        home = next(
-            (sec.area_id for sec in sections if sec.area_id and sec.start <= s0.start < sec.end), None
-        )
+        home = next((sec.area_id for sec in sections if sec.area_id and sec.start <= s0.start < sec.end), None)
         for area, cell in zip(areas, row, strict=True):
             score = cell.score
             if home == area.id:
@@ -662,14 +644,16 @@ def finish(
     marks = marker.mark([s.text for s in sentences], [s.start in linked_starts for s in sentences])
     for sent, mark in zip(sentences, marks, strict=True):
         if mark is not None:
-            tags.append(
-                TagInfo(mark[0], round(mark[1], 4), sent.start, sent.end, "danger or safety evidence")
-            )
+            tags.append(TagInfo(mark[0], round(mark[1], 4), sent.start, sent.end, "danger or safety evidence"))
 
     with store.session() as s:
         r = s.get(Reflection, reflection_id)
         if r is None or r.status != "draft":
             raise ReflectionError("This reflection was finished or deleted meanwhile.")
+        # Links on a draft are the decisions taken while writing: read them in this transaction, then carry
+        # them onto the sentences of the final text.
+        old_links = s.exec(select(AreaLink).where(AreaLink.reflection_id == r.id)).all()
+        decided = {(x.area_id, norm_sentence(x.sentence)): _link_info(x) for x in old_links if x.status in DECISIONS}
         r.answers = clean
         r.text = text
         r.status = "final"
@@ -679,26 +663,12 @@ def finish(
         s.add(r)
         for old in s.exec(select(TechniqueTag).where(TechniqueTag.reflection_id == r.id)).all():
             s.delete(old)
-        for old in s.exec(select(AreaLink).where(AreaLink.reflection_id == r.id)).all():
+        for old in old_links:
             s.delete(old)
+        s.flush()
         for t in tags:
-            s.add(
-                TechniqueTag(
-                    reflection_id=r.id, tag=t.tag, score=t.score, start=t.start, end=t.end, why=t.why
-                )
-            )
-        links = [
-            AreaLink(
-                reflection_id=r.id,
-                area_id=sg.area_id,
-                start=sg.start,
-                end=sg.end,
-                sentence=sg.sentence,
-                score=round(sg.score, 4),
-                status="suggested",
-            )
-            for sg in suggestions
-        ]
+            s.add(TechniqueTag(reflection_id=r.id, tag=t.tag, score=t.score, start=t.start, end=t.end, why=t.why))
+        links = _final_links(r.id, suggestions, decided, sentences)
         s.add_all(links)
         valid_areas = {a.id for a in s.exec(select(ChangeArea).where(ChangeArea.case_id == r.case_id)).all()}
         for area_id, score in readings:
@@ -718,8 +688,67 @@ def finish(
     return FinishResult(info, tags, link_infos, readings)
 
 
+def _final_links(
+    reflection_id: int,
+    suggestions: Sequence[Suggestion],
+    decided: dict[tuple[int, str], LinkInfo],
+    sentences: Sequence[Any],
+) -> list[Any]:
+    """The links of a finished reflection: the suggestions, each with the decision taken on it while writing,
+    plus the decisions on sentences the linker no longer suggests (an added link, a rejection).
+
+    A decision is matched to the final text by the sentence's words (offsets in a draft keep moving) and keeps
+    its status (an added link stays "added" even when the feedback now makes the linker suggest it). One
+    whose sentence was later edited away is kept without offsets: it is still the practitioner's judgement,
+    and feedback for later suggestions on the case."""
+    from coach.store.models import AreaLink
+
+    pending = dict(decided)
+    spans: dict[str, tuple[int, int]] = {}
+    for sent in sentences:
+        spans.setdefault(norm_sentence(sent.text), (sent.start, sent.end))
+    links = []
+    for sg in suggestions:
+        d = pending.pop((sg.area_id, norm_sentence(sg.sentence)), None)
+        links.append(
+            AreaLink(
+                reflection_id=reflection_id,
+                area_id=sg.area_id,
+                start=sg.start,
+                end=sg.end,
+                sentence=sg.sentence,
+                score=round(sg.score, 4),
+                status="suggested" if d is None else d.status,
+                decided_by=d.decided_by if d else None,
+                decided_at=d.decided_at if d else None,
+            )
+        )
+    for (area_id, key), d in pending.items():
+        start, end = spans.get(key, (None, None))
+        links.append(
+            AreaLink(
+                reflection_id=reflection_id,
+                area_id=area_id,
+                start=start,
+                end=end,
+                sentence=d.sentence,
+                score=d.score,
+                status=d.status,
+                decided_by=d.decided_by,
+                decided_at=d.decided_at,
+            )
+        )
+    return links
+
+
 # ---- link decisions ----
-def links(store: Any, reflection_id: int) -> list[LinkInfo]:
+def norm_sentence(text: str | None) -> str:
+    """A sentence's words with the spacing made plain: how a decision finds its sentence again."""
+    return " ".join((text or "").split())
+
+
+def draft_decisions(store: Any, reflection_id: int) -> list[LinkInfo]:
+    """The link decisions taken while writing a draft (confirmed, rejected or added), oldest first."""
     from sqlmodel import select
 
     from coach.store.models import AreaLink
@@ -727,8 +756,62 @@ def links(store: Any, reflection_id: int) -> list[LinkInfo]:
     with store.session() as s:
         rows = s.exec(
             select(AreaLink)
-            .where(AreaLink.reflection_id == reflection_id)
-            .order_by(AreaLink.start, AreaLink.id)
+            .where(AreaLink.reflection_id == reflection_id, AreaLink.status.in_(DECISIONS))
+            .order_by(AreaLink.id)
+        ).all()
+        return [_link_info(x) for x in rows]
+
+
+def decide_draft(
+    store: Any,
+    reflection_id: int,
+    area_id: int,
+    sentence: str,
+    status: str,
+    *,
+    score: float | None = None,
+    decided_by: int | None = None,
+) -> LinkInfo:
+    """Store a link decision taken while writing, at once (one short transaction), so it survives a crash
+    like the draft text does. It counts as feedback for the case straight away, and `finish` carries it onto
+    the sentence of the final text. A second decision on the same sentence and area replaces the first."""
+    from coach.store.models import AreaLink, ChangeArea, Reflection, utcnow
+
+    if status not in DECISIONS:
+        raise ReflectionError("A link can be confirmed, rejected or added.")
+    text = norm_sentence(sentence)
+    if not text:
+        raise ReflectionError("There is no sentence to link: write one first.")
+    with store.session() as s:
+        r = s.get(Reflection, reflection_id)
+        if r is None:
+            raise ReflectionError(f"There is no reflection with id {reflection_id}.")
+        if r.status != "draft":
+            raise ReflectionError("This reflection is already finished; decide on its links in the review.")
+        area = s.get(ChangeArea, area_id)
+        if area is None or area.case_id != r.case_id:
+            raise ReflectionError("That change area does not belong to this reflection's case.")
+        existing = [x for x in r.links if x.area_id == area_id and norm_sentence(x.sentence) == text]
+        link = existing[0] if existing else AreaLink(reflection_id=r.id, area_id=area_id)
+        link.sentence = text
+        link.status = status
+        if score is not None:
+            link.score = round(float(score), 4)
+        link.decided_by = decided_by
+        link.decided_at = utcnow()
+        s.add(link)
+        s.flush()
+        return _link_info(link)
+
+
+def links(store: Any, reflection_id: int) -> list[LinkInfo]:
+    from sqlmodel import select
+
+    from coach.store.models import AreaLink
+
+    with store.session() as s:
+        rows = s.exec(
+            select(AreaLink).where(AreaLink.reflection_id == reflection_id).order_by(AreaLink.start, AreaLink.id)
         ).all()
         return [_link_info(x) for x in rows]
 
@@ -781,9 +864,7 @@ def add_link(
         if not (0 <= start < end <= len(r.text)):
             raise ReflectionError("The sentence to link is outside the reflection text.")
         existing = [x for x in r.links if x.area_id == area_id and x.start == start and x.end == end]
-        link = (
-            existing[0] if existing else AreaLink(reflection_id=r.id, area_id=area_id, start=start, end=end)
-        )
+        link = existing[0] if existing else AreaLink(reflection_id=r.id, area_id=area_id, start=start, end=end)
         link.sentence = r.text[start:end]
         link.status = "confirmed" if existing and link.status == "suggested" else "added"
         link.decided_by = decided_by

@@ -2,10 +2,14 @@
 
 Three steps in one screen: choose a case and visit date (or resume a draft); answer the prompts one by one
 (a TextArea each; a draft is saved half a second after every change, shown as "Draft saved 12:03:04"; inline
-link suggestions for the current answer come from a worker); finish, then review: every sentence with its
-suggested change areas, confirmed (c), rejected (x) or linked to another area (a), and the technique tags
-found. Everything slow (linking, tagging) runs in thread workers; widgets are only touched on the main
-thread.
+link suggestions for the current answer come from a worker and are listed under it); finish, then review:
+every sentence with its suggested change areas, and the technique tags found.
+
+Link decisions work in both steps, keyboard only: in the list of links, c confirms and x rejects the
+highlighted link, a links its sentence to another area; while typing, Ctrl+L links the sentence at the
+cursor. A decision on a draft is committed at once (like the draft text, it survives a killed process),
+counts as feedback for the next suggestions on the case, and is carried into the finished reflection.
+Everything slow (linking, tagging) runs in thread workers; widgets are only touched on the main thread.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Static, TextArea
+from textual.widgets import ContentSwitcher, Footer, Header, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
@@ -55,11 +59,17 @@ class ReflectScreen(Screen):
         Binding("ctrl+b", "prev_prompt", "Back", id="reflect.prev", tooltip="Previous prompt"),
         Binding("ctrl+s", "save_now", "Save", id="reflect.save", tooltip="Save the draft now"),
         Binding("ctrl+f", "finish", "Finish", id="reflect.finish", tooltip="Finish: tag, link and store"),
+        Binding(
+            "ctrl+l",
+            "link_here",
+            "Link",
+            id="reflect.link",
+            tooltip="Link the sentence at the cursor (or the highlighted link's sentence) to a change area",
+        ),
+        Binding("ctrl+g", "goto_links", "Links", id="reflect.links", tooltip="Move between the answer and its links"),
         Binding("c", "confirm_link", "Confirm", id="reflect.confirm", tooltip="Confirm the highlighted link"),
         Binding("x", "reject_link", "Reject", id="reflect.reject", tooltip="Reject the highlighted link"),
-        Binding(
-            "a", "add_link", "Add link", id="reflect.add", tooltip="Link the highlighted sentence to an area"
-        ),
+        Binding("a", "add_link", "Add link", id="reflect.add", tooltip="Link the highlighted sentence to an area"),
         Binding("escape", "back", "Back", id="reflect.back", tooltip="Go back (the draft is kept)"),
     ]
     HELP = """\
@@ -69,9 +79,12 @@ class ReflectScreen(Screen):
 2. Answer each prompt in your own words. **Ctrl+N** next prompt, **Ctrl+B** previous. Your draft is saved
    automatically as you type ("Draft saved ..."); **Ctrl+S** saves at once. Under the text you see which
    change areas each sentence is evidence about, with a score.
-3. **Ctrl+F** finishes: the reflection is stored with its technique tags, danger/safety marks, area links and
-   the scale readings you gave.
-4. Review the links: **c** confirm, **x** reject, **a** link a sentence to another area. Your decisions
+3. Decide on links as you write: **Ctrl+G** (or **Tab**) moves to the list of links, where **c** confirms,
+   **x** rejects and **a** links the sentence to another area; **Ctrl+G** goes back to your answer.
+   **Ctrl+L** links the sentence at the cursor to an area you pick. Decisions are saved at once.
+4. **Ctrl+F** finishes: the reflection is stored with its technique tags, danger/safety marks, area links
+   (with your decisions) and the scale readings you gave.
+5. Review the links: **c** confirm, **x** reject, **a** link a sentence to another area. Your decisions
    improve later suggestions for this case.
 
 **Esc** goes back; a draft is never lost.
@@ -82,6 +95,7 @@ class ReflectScreen(Screen):
         key: str
         text: str
         suggestions: list[Any]
+        sentences: list[Any]
 
     @dataclass
     class Finished(Message):
@@ -104,14 +118,15 @@ class ReflectScreen(Screen):
         self._loading = False
         self._choices: dict[str, tuple[str, Any]] = {}
         self._review_rows: dict[str, tuple[Any, Any]] = {}
+        self._inline_rows: dict[str, InlineRow] = {}
+        self._last_suggested: ReflectScreen.Suggested | None = None
 
     # ---- layout ----
     def compose(self) -> ComposeResult:
+        yield Header()
         with ContentSwitcher(initial="choose", id="reflect-steps"):
             with Vertical(id="choose"):
-                yield Static(
-                    "[b]Reflect after a visit[/b]: choose a case, or a draft to resume.", id="choose-help"
-                )
+                yield Static("[b]Reflect after a visit[/b]: choose a case, or a draft to resume.", id="choose-help")
                 yield Static("Visit date (YYYY-MM-DD):")
                 yield Input(date.today().isoformat(), id="visit-date")
                 yield OptionList(id="choose-list")
@@ -122,12 +137,17 @@ class ReflectScreen(Screen):
                 yield Input("", placeholder="Steps to change, 1-10 (optional)", id="scale")
                 yield Static("", id="draft-status")
                 yield Static("", id="suggestions")
+                yield OptionList(id="inline-links")
             with Vertical(id="review"):
                 yield Static("", id="review-heading")
                 yield OptionList(id="link-list")
                 with VerticalScroll(id="tags-box"):
                     yield Static("", id="tag-summary")
         yield Footer()
+
+    def on_descendant_focus(self, _event: Any) -> None:
+        # c / x / a act on the list of links only while it has focus: the footer follows the focus.
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         self.refresh_choices()
@@ -142,11 +162,13 @@ class ReflectScreen(Screen):
         return self.query_one(ContentSwitcher).current or "choose"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        writing = ("next_prompt", "prev_prompt", "save_now", "finish")
-        reviewing = ("confirm_link", "reject_link", "add_link")
+        writing = ("next_prompt", "prev_prompt", "save_now", "finish", "link_here", "goto_links")
+        deciding = ("confirm_link", "reject_link", "add_link")
         if action in writing:
             return self.step == "write"
-        if action in reviewing:
+        if action in deciding:
+            if self.step == "write":
+                return self.focused is not None and self.focused.id == "inline-links"
             return self.step == "review"
         return True
 
@@ -159,9 +181,7 @@ class ReflectScreen(Screen):
         olist.clear_options()
         self._choices.clear()
         if self.store is None:
-            self.query_one("#choose-help", Static).update(
-                "The database is not open, so nothing can be saved."
-            )
+            self.query_one("#choose-help", Static).update("The database is not open, so nothing can be saved.")
             return
         try:
             drafts = R.drafts(self.store)
@@ -172,16 +192,12 @@ class ReflectScreen(Screen):
         names = {c.id: c.reference for c in cases}
         for d in drafts:
             when = d.updated_at.astimezone().strftime("%d/%m %H:%M")
-            label = (
-                f"Resume draft: {names.get(d.case_id, 'no case')}, visit {d.visit_date.isoformat()} ({when})"
-            )
+            label = f"Resume draft: {names.get(d.case_id, 'no case')}, visit {d.visit_date.isoformat()} ({when})"
             self._choices[f"draft-{d.id}"] = ("draft", d)
             olist.add_option(Option(_esc(label), id=f"draft-{d.id}"))
         for c in cases:
             self._choices[f"case-{c.id}"] = ("case", c)
-            olist.add_option(
-                Option(_esc(f"New reflection: {c.reference} ({len(c.areas)} areas)"), id=f"case-{c.id}")
-            )
+            olist.add_option(Option(_esc(f"New reflection: {c.reference} ({len(c.areas)} areas)"), id=f"case-{c.id}"))
         self._choices["none"] = ("none", None)
         olist.add_option(Option("New reflection without a case", id="none"))
         olist.highlighted = 0
@@ -226,6 +242,8 @@ class ReflectScreen(Screen):
             scale.value = self.answers.get(step.scale_key, "") if step.scale else ""
         area.focus()
         area.move_cursor(area.document.end)
+        self._last_suggested = None
+        self._fill_inline([], "")
         self._request_suggestions(now=True)
 
     @on(TextArea.Changed, "#answer")
@@ -304,9 +322,10 @@ class ReflectScreen(Screen):
             box.update("[dim]This reflection has no case, so there are no change areas to link.[/dim]")
             return
         if getattr(self.app, "tagger", None) is None:
-            box.update("[dim]Loading language models…[/dim]")
+            box.update("[dim]Area links will show here once the language models are ready.[/dim]")
             return
         if not text.strip():
+            self._fill_inline([], "")
             box.update("[dim]Area links for this answer will show here as you write.[/dim]")
             return
         self._run_suggest(step.key, step.area_id, text)
@@ -319,26 +338,66 @@ class ReflectScreen(Screen):
         feedback = R.case_feedback(self.store, self.reflection.case_id) if self.reflection.case_id else []
         sections = [R.Section(key, 0, len(text), area_id)] if area_id is not None else []
         suggestions = R.suggest(linker, text, self.areas, feedback, sections)
-        self.post_message(self.Suggested(key, text, suggestions))
+        self.post_message(self.Suggested(key, text, suggestions, linker.split(text)))
 
     @on(Suggested)
     def _show_suggestions(self, message: Suggested) -> None:
         if not self.steps or message.key != self.steps[self.index].key:
             return
-        titles = {a.id: a.title for a in self.areas}
-        by_sentence: dict[tuple[int, int], list[Any]] = {}
-        for s in message.suggestions:
-            by_sentence.setdefault((s.start, s.end), []).append(s)
-        if not by_sentence:
-            self.query_one("#suggestions", Static).update("[dim]No change area linked yet.[/dim]")
+        self._last_suggested = message
+        self._render_inline()
+
+    def _render_inline(self) -> None:
+        """The links of the current answer: the linker's suggestions with the decisions taken on them, plus
+        the decisions on its sentences that the linker does not suggest (added links, kept rejections)."""
+        from coach.services import reflection as R
+
+        message = self._last_suggested
+        if message is None or self.reflection is None:
             return
-        lines = ["[b]Evidence about:[/b]"]
-        for (start, end), items in sorted(by_sentence.items()):
-            chips = "  ".join(
-                f"[reverse] {_esc(titles.get(s.area_id, '?'))} {s.score:.2f} [/]" for s in items
+        decisions = {
+            (d.area_id, R.norm_sentence(d.sentence)): d for d in R.draft_decisions(self.store, self.reflection.id)
+        }
+        rows: list[InlineRow] = []
+        for sent in message.sentences:
+            key = R.norm_sentence(sent.text)
+            shown: set[int] = set()
+            for sg in message.suggestions:
+                if sg.start == sent.start and sg.area_id not in shown:
+                    shown.add(sg.area_id)
+                    d = decisions.get((sg.area_id, key))
+                    rows.append(InlineRow(sent.text, sg.area_id, sg.score, d.status if d else "suggested"))
+            for (area_id, text), d in decisions.items():
+                if text == key and area_id not in shown:
+                    shown.add(area_id)
+                    rows.append(InlineRow(sent.text, area_id, d.score, d.status))
+        self._fill_inline(rows, message.text)
+
+    def _fill_inline(self, rows: list[InlineRow], text: str) -> None:
+        olist = self.query_one("#inline-links", OptionList)
+        highlighted = olist.highlighted
+        olist.clear_options()
+        self._inline_rows.clear()
+        titles = {a.id: a.title for a in self.areas}
+        for i, row in enumerate(rows):
+            oid = f"inline-{i}"
+            self._inline_rows[oid] = row
+            score = f"{row.score:.2f}" if row.score is not None else "  - "
+            area = _short(titles.get(row.area_id, "?"), 22)
+            label = f"{STATUS_LABELS.get(row.status, row.status)} {score} {area}: {_short(row.sentence, 60)}"
+            olist.add_option(Option(_esc(label), id=oid))
+        olist.display = bool(rows)
+        if rows:
+            olist.highlighted = min(highlighted or 0, len(rows) - 1)
+        box = self.query_one("#suggestions", Static)
+        if rows:
+            decided = sum(1 for r in rows if r.status != "suggested")
+            box.update(
+                f"[b]Evidence about[/b] ({len(rows)} links, {decided} decided): "
+                "Ctrl+G to the list, then c confirm, x reject, a add"
             )
-            lines.append(f"{_esc(_short(message.text[start:end], 40))}  {chips}")
-        self.query_one("#suggestions", Static).update("\n".join(lines))
+        elif text.strip():
+            box.update("[dim]No change area linked yet. Ctrl+L links the sentence at the cursor.[/dim]")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place for worker failures: say what happened, keep the draft."""
@@ -479,14 +538,121 @@ class ReflectScreen(Screen):
         self._render_review()
 
     def action_confirm_link(self) -> None:
-        self._decide("confirmed")
+        if self.step == "write":
+            self._decide_inline("confirmed")
+        else:
+            self._decide("confirmed")
 
     def action_reject_link(self) -> None:
-        self._decide("rejected")
+        if self.step == "write":
+            self._decide_inline("rejected")
+        else:
+            self._decide("rejected")
+
+    # ---- decisions while writing ----
+    def _highlighted_inline(self) -> InlineRow | None:
+        olist = self.query_one("#inline-links", OptionList)
+        if olist.highlighted is None or not olist.option_count:
+            return None
+        return self._inline_rows.get(olist.get_option_at_index(olist.highlighted).id or "")
+
+    def _store_inline(self, sentence: str, area_id: int, status: str, score: float | None) -> bool:
+        """Commit one decision on the draft now, then show it and ask for fresh suggestions (it is feedback)."""
+        from coach.services import reflection as R
+
+        try:
+            R.decide_draft(
+                self.store,
+                self.reflection.id,
+                area_id,
+                sentence,
+                status,
+                score=score,
+                decided_by=self._practitioner_id(),
+            )
+        except CoachError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self._render_inline()
+        self._request_suggestions(now=True)
+        return True
+
+    def _decide_inline(self, status: str) -> None:
+        row = self._highlighted_inline()
+        if row is None:
+            self.notify("Highlight a link first (Ctrl+G moves to the list).", severity="warning")
+            return
+        if self._store_inline(row.sentence, row.area_id, status, row.score):
+            titles = {a.id: a.title for a in self.areas}
+            self._set_status(f"Link {status}: {_esc(_short(titles.get(row.area_id, '?'), 30))}.")
+
+    def _sentence_at_cursor(self) -> str | None:
+        area = self.query_one("#answer", TextArea)
+        text = area.text
+        if not text.strip() or getattr(self.app, "tagger", None) is None:
+            return None
+        index = area.document.get_index_from_location(area.cursor_location)
+        sentences = linker_for(self.app.tagger).split(text)
+        for sent in sentences:
+            if sent.start <= index <= sent.end:
+                return sent.text
+        before = [s for s in sentences if s.end <= index]
+        return (before[-1] if before else sentences[0]).text if sentences else None
+
+    def action_link_here(self) -> None:
+        """Ctrl+L: link a sentence of the answer to an area picked from the case's areas."""
+        if not self.areas:
+            self.notify("This reflection has no case, so there are no change areas.", severity="warning")
+            return
+        if getattr(self.app, "tagger", None) is None:
+            self.notify("The language models are still loading; try again in a moment.", severity="warning")
+            return
+        row = self._highlighted_inline() if self.focused is not None and self.focused.id == "inline-links" else None
+        sentence = row.sentence if row is not None else self._sentence_at_cursor()
+        if not sentence:
+            self.notify("Write a sentence first, then link it.", severity="warning")
+            return
+        self._pick_area_inline(sentence)
+
+    def _pick_area_inline(self, sentence: str) -> None:
+        from coach.tui.widgets.reflect_area_picker import AreaPicker
+
+        self.save_draft()
+
+        def done(area_id: int | None) -> None:
+            if area_id is None:
+                return
+            suggested = self._last_suggested.suggestions if self._last_suggested is not None else []
+            match = next(
+                (s for s in suggested if s.area_id == area_id and s.sentence.strip() == sentence.strip()), None
+            )
+            status = "confirmed" if match is not None else "added"
+            if self._store_inline(sentence, area_id, status, match.score if match else None):
+                titles = {a.id: a.title for a in self.areas}
+                self._set_status(f"Linked to {_esc(_short(titles.get(area_id, '?'), 30))}.")
+
+        self.app.push_screen(AreaPicker(sentence, list(self.areas)), done)
+
+    def action_goto_links(self) -> None:
+        olist = self.query_one("#inline-links", OptionList)
+        if self.focused is olist:
+            self.query_one("#answer", TextArea).focus()
+        elif olist.display and olist.option_count:
+            olist.focus()
+        else:
+            self.notify("No links for this answer yet.", severity="warning")
 
     def action_add_link(self) -> None:
         from coach.tui.widgets.reflect_area_picker import AreaPicker
 
+        if self.step == "write":
+            row = self._highlighted_inline()
+            if row is None:
+                self.notify("Highlight a link first, or press Ctrl+L in your answer.", severity="warning")
+                return
+            if self.areas:
+                self._pick_area_inline(row.sentence)
+            return
         link, sent = self._highlighted_row()
         if not self.areas:
             self.notify("This reflection has no case, so there are no change areas.", severity="warning")
@@ -503,9 +669,7 @@ class ReflectScreen(Screen):
             if area_id is None:
                 return
             try:
-                R.add_link(
-                    self.store, self.reflection.id, area_id, start, end, decided_by=self._practitioner_id()
-                )
+                R.add_link(self.store, self.reflection.id, area_id, start, end, decided_by=self._practitioner_id())
             except CoachError as exc:
                 self.notify(str(exc), severity="error")
                 return
@@ -535,6 +699,16 @@ class ReflectScreen(Screen):
             self.query_one("#choose-list", OptionList).focus()
             return
         self.app.pop_screen()
+
+
+@dataclass(frozen=True)
+class InlineRow:
+    """One link shown under the answer being written: a sentence, an area, the score and its status."""
+
+    sentence: str
+    area_id: int
+    score: float | None
+    status: str
 
 
 def _parse_date(text: str) -> date:
