@@ -272,9 +272,7 @@ async def test_the_app_loads_the_models_itself_and_tells_the_screens(sqlite_url:
 
 
 # ---- the database cannot be opened -------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "url", ["nosuchdb://somewhere/coach", "sqlite:////proc/coach-cannot-write-here/coach.db"]
-)
+@pytest.mark.parametrize("url", ["nosuchdb://somewhere/coach", "sqlite:////proc/coach-cannot-write-here/coach.db"])
 async def test_a_bad_database_shows_the_error_screen(url: str) -> None:
     app = CoachApp(db_url=url, load_models=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -403,3 +401,36 @@ def test_the_screens_own_reader_agrees_with_the_tagger_loader(tmp_path: Path) ->
     for technique in own.techniques:
         assert technique.examples == by_id[technique.id].examples
         assert technique.counter_examples == by_id[technique.id].counter_examples
+
+
+# ---- model status on every screen --------------------------------------------------------------------------
+async def test_every_screen_shows_the_model_status_and_follows_it(sqlite_url: str) -> None:
+    """The header of every destination (and the scorecard's) carries the model loading status, and changes
+    with it: a practitioner always knows whether the language models are loading, ready or failed."""
+    from textual.widgets import Header
+
+    from coach.tui.screens.scorecard import ScorecardScreen
+
+    app = CoachApp(db_url=sqlite_url, load_models=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await home_ready(app, pilot)
+
+        def header_text() -> str:
+            return str(app.screen.query_one(Header).query_one("HeaderTitle").render())
+
+        assert "not loaded" in header_text()
+        for dest in DESTINATIONS:
+            await pilot.press(dest.key)
+            await pilot.pause()
+            assert "Language models not loaded in this session" in header_text(), dest.name
+            app._set_model_status("Language models unavailable: test failure")
+            await pilot.pause()
+            assert "unavailable: test failure" in header_text(), dest.name
+            app._set_model_status("Language models not loaded in this session")
+            await pilot.press("escape")
+            await pilot.pause()
+        from coach.services.scorecard import build
+
+        await app.push_screen(ScorecardScreen(build([], "drinking-toddler"), "Test", []))
+        await pilot.pause()
+        assert "not loaded" in header_text()

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coach.errors import CoachError
@@ -32,23 +32,13 @@ from coach.tui.widgets.cases_forms import (
 class CasesScreen(Screen):
     CSS_PATH = "cases.tcss"
     BINDINGS = [
-        Binding(
-            "n", "new_case", "New case", id="cases.new", tooltip="Create a case (pseudonymous reference)"
-        ),
-        Binding(
-            "e", "edit_case", "Edit case", id="cases.edit", tooltip="Change the case reference or summary"
-        ),
+        Binding("n", "new_case", "New case", id="cases.new", tooltip="Create a case (pseudonymous reference)"),
+        Binding("e", "edit_case", "Edit case", id="cases.edit", tooltip="Change the case reference or summary"),
         Binding("a", "add_area", "Add area", id="cases.add_area", tooltip="Add a change area to this case"),
         Binding("t", "edit_area", "Edit area", id="cases.edit_area", tooltip="Edit the change area shown"),
-        Binding(
-            "r", "add_reading", "Reading", id="cases.reading", tooltip="Add a scale reading to this area"
-        ),
-        Binding(
-            "left_square_bracket", "prev_area", "Prev area", id="cases.prev", tooltip="Previous change area"
-        ),
-        Binding(
-            "right_square_bracket", "next_area", "Next area", id="cases.next", tooltip="Next change area"
-        ),
+        Binding("r", "add_reading", "Reading", id="cases.reading", tooltip="Add a scale reading to this area"),
+        Binding("left_square_bracket", "prev_area", "Prev area", id="cases.prev", tooltip="Previous change area"),
+        Binding("right_square_bracket", "next_area", "Next area", id="cases.next", tooltip="Next change area"),
         Binding("escape", "back", "Back", id="cases.back", tooltip="Go back"),
     ]
     HELP = """\
@@ -72,6 +62,7 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
 
     # ---- layout ----
     def compose(self) -> ComposeResult:
+        yield Header()
         with Horizontal():
             with Vertical(id="cases-left"):
                 yield Static("[b]Cases[/b]", id="cases-heading")
@@ -334,9 +325,7 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
             from coach.services.cases import add_reading
 
             try:
-                add_reading(
-                    self.store, area.id, values.reading_date, values.score, values.by_whom, values.note
-                )
+                add_reading(self.store, area.id, values.reading_date, values.score, values.by_whom, values.note)
             except CoachError as exc:
                 return str(exc)
             return None
@@ -347,9 +336,7 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
                 self.refresh_cases(select_id=self._case.id)
 
         settings = getattr(self.app, "settings", None)
-        self.app.push_screen(
-            ReadingForm(area.title, getattr(settings, "practitioner", ""), check=check), done
-        )
+        self.app.push_screen(ReadingForm(area.title, getattr(settings, "practitioner", ""), check=check), done)
 
 
 def _chart() -> Any:

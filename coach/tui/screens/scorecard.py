@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Footer, Header, Markdown
 
 
 def _figure(m: dict[str, Any], suffix: str = "") -> str:
@@ -96,6 +96,7 @@ next with an example. Scorecards are stored, so you can compare rehearsals of th
         self.past = past or []
 
     def compose(self) -> ComposeResult:
+        yield Header()
         with VerticalScroll(id="card"):
             yield Markdown(render(self.card, self.title_text, self.past), id="card-text")
         yield Footer()
