@@ -149,3 +149,33 @@ def test_killed_process_loses_no_turn_and_is_resumable(tmp_path: Path, tagger) -
     ] * 3
     assert json.dumps(final.turns[-1].state)
     store.dispose()
+
+
+@pytest.mark.parametrize("kind", ["mi", "confront"])
+def test_thinking_panel_and_scorecard_count_talk_the_same_way(kind: str, sqlite_url: str, tagger) -> None:
+    """One definition of elicited talk: the opening line (a discord line in this scenario) counts in neither,
+    and after every turn the live state's counts are the scorecard's counts for the turns so far."""
+    from coach.services.scenarios import load_scenarios
+    from coach.services.scorecard import TurnRecord, build
+
+    scenario = load_scenarios()[0]["drinking-toddler"]
+    assert scenario.response(scenario.opening).talk == "discord"
+    lines = read_script(str(SCRIPTS / f"drinking-toddler.{kind}.txt"))
+    doc = run(sqlite_url, "drinking-toddler", lines, seed=7, practitioner="Test", difficulty=None, tagger=tagger)
+    turns = doc["turns"]
+    assert turns[0]["speaker"] == "persona" and turns[0]["state"]["discord"] == 0
+    records = []
+    for i, turn in enumerate(turns):
+        records.append(TurnRecord(i, turn["speaker"], turn["text"], [], turn.get("talk"), turn["state"]))
+        if turn["speaker"] != "persona":
+            continue
+        card = build(records, "drinking-toddler")
+        state = turn["state"]
+        assert (state["change_talk"], state["sustain_talk"], state["discord"]) == (
+            card["talk"]["change"],
+            card["talk"]["sustain"],
+            card["talk"]["discord"],
+        ), i
+    final = turns[-1]["state"]
+    assert doc["scorecard"]["talk"]["discord"] == final["discord"]
+    assert doc["scorecard"]["talk"]["change"] == final["change_talk"]

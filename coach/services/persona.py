@@ -7,8 +7,9 @@ and are written out for mentors in prompts/ENGINE.md ("How the persona reacts"):
 
 * Reflections build trust and lower resistance, complex reflections more than simple ones; so do summaries,
   affirmations, emphasising autonomy, acknowledging feelings and seeking collaboration.
-* Confrontation and persuasion raise resistance and count as discord in the relationship, more so when
-  trust is low. Persuasion after asking permission (seeking_collaboration in the same turn) costs half.
+* Confrontation and persuasion raise resistance, more so when trust is low; the discord they provoke shows
+  in the persona's replies, which is what counts as discord (see `elicited_talk`). Persuasion after asking
+  permission (seeking_collaboration in the same turn) costs half.
 * A statement of concern, authority transparency or a bottom line delivered alongside empathy (acknowledging
   feelings or a reflection in the same turn or the turn before) keeps engagement; without it resistance
   rises a little (a bottom line a little more).
@@ -49,7 +50,7 @@ BUILDS: dict[str, tuple[float, float]] = {
     "giving_information": (0.1, 0.0),
     "explaining_process": (0.2, -0.1),
 }
-# tag -> (trust change, resistance change); these also count as discord in the relationship.
+# tag -> (trust change, resistance change); moves that invite pushback.
 HARMS: dict[str, tuple[float, float]] = {
     "confrontation": (-1.0, 1.5),
     "persuasion": (-0.5, 1.0),
@@ -88,7 +89,8 @@ class PersonaState:
     trust: float
     resistance: float
     stance: str
-    discord: int = 0  # discord replies by the persona plus confrontation/persuasion turns by the worker
+    # Talk the practitioner elicited (persona lines after the opening), as counted by `elicited_talk`.
+    discord: int = 0
     change_talk: int = 0
     sustain_talk: int = 0
     turns: int = 0
@@ -193,7 +195,6 @@ def react(
             factor *= 0.5
             why = "advice after asking permission lands a little better"
         effects.append(Effect(tag, dt * factor, dr * factor, why))
-        state.discord += 1
     empathic = bool((tags | previous) & EMPATHY)
     for tag in sorted(tags & HARD.keys()):
         if empathic:
@@ -209,6 +210,22 @@ def react(
     state.resistance = min(10.0, max(0.0, state.resistance + sum(e.resistance for e in effects)))
     state.stance = stance_for(state.trust, state.resistance)
     return effects
+
+
+def elicited_talk(talks: Iterable[str | None]) -> dict[str, int]:
+    """Change talk, sustain talk, discord and neutral lines among the persona's lines, in the order said.
+
+    The one definition of what a rehearsal elicited, used by the live "what they're thinking" panel (through
+    PersonaState) and by the scorecard: every persona line except the opening, which comes before the
+    practitioner has said anything. Discord is the persona's discord lines (the MITI sense: the client's
+    talk); the worker's confrontation and persuasion show up in the scorecard's technique counts instead."""
+    counts = {"change": 0, "sustain": 0, "discord": 0, "neutral": 0}
+    for i, talk in enumerate(talks):
+        if i == 0:
+            continue
+        key = talk if talk in counts else "neutral"
+        counts[key] += 1
+    return counts
 
 
 def _neighbours(stance: str) -> list[str]:
@@ -240,7 +257,7 @@ class PersonaEngine:
 
     # ------------------------------------------------------------------ lines
     def opening(self) -> Response:
-        """The persona's first line (counted like any other reply)."""
+        """The persona's first line (said before the practitioner speaks, so not counted as elicited talk)."""
         line = self.scenario.response(self.scenario.opening)
         self._said(line)
         return line
@@ -249,12 +266,8 @@ class PersonaEngine:
         state = self.state
         state.last_line = line.id
         state.used.append(line.id)
-        if line.talk == "change":
-            state.change_talk += 1
-        elif line.talk == "sustain":
-            state.sustain_talk += 1
-        elif line.talk == "discord":
-            state.discord += 1
+        counts = elicited_talk(self.scenario.response(i).talk for i in state.used)
+        state.change_talk, state.sustain_talk, state.discord = counts["change"], counts["sustain"], counts["discord"]
         state.goal_reached = (
             state.trust >= self.scenario.goal_trust and state.change_talk >= self.scenario.goal_change_talk
         )

@@ -20,6 +20,7 @@ from typing import Any
 
 from coach.nlp import miti
 from coach.paths import PHRASEBANK_DIR
+from coach.services.persona import elicited_talk
 
 REFLECTIONS = ("complex_reflection", "simple_reflection")
 QUESTIONS = ("open_question", "closed_question")
@@ -171,7 +172,7 @@ def build(
     persona = [t for t in turns if t.speaker == "persona"]
     m = metrics([t.tags for t in practitioner])
     counts = Counter(tag for t in practitioner for tag in set(t.tags))
-    talk = Counter(t.talk or "neutral" for t in persona[1:])  # the opening line is not elicited
+    talk = elicited_talk(t.talk for t in persona)  # the same counts as the live "thinking" panel
     final = next((t.state for t in reversed(persona) if t.state), None) or start_state or {}
     return {
         "version": SCORECARD_VERSION,
@@ -179,12 +180,7 @@ def build(
         "practitioner_turns": len(practitioner),
         "metrics": m,
         "techniques": dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "talk": {
-            "change": talk.get("change", 0),
-            "sustain": talk.get("sustain", 0),
-            "discord": talk.get("discord", 0),
-            "neutral": talk.get("neutral", 0),
-        },
+        "talk": talk,
         "trust": {"start": (start_state or {}).get("trust"), "end": final.get("trust")},
         "resistance": {"start": (start_state or {}).get("resistance"), "end": final.get("resistance")},
         "goal": goal or {},
