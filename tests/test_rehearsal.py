@@ -179,3 +179,50 @@ def test_thinking_panel_and_scorecard_count_talk_the_same_way(kind: str, sqlite_
     final = turns[-1]["state"]
     assert doc["scorecard"]["talk"]["discord"] == final["discord"]
     assert doc["scorecard"]["talk"]["change"] == final["change_talk"]
+
+
+@pytest.mark.parametrize(
+    ("said", "hint"),
+    [
+        # Two sides joined by "but": a double-sided reflection.
+        (
+            "I know I drink too much but I would never hurt her.",
+            "On one hand you know you drink too much, and on the other, you would never hurt her.",
+        ),
+        (
+            "Look, I'm doing my best. But nobody sees that.",
+            "On one hand you're doing your best, and on the other, nobody sees that.",
+        ),
+        # A fear or worry: "You're worried that ..." / "about ...", pronouns turned round.
+        ("I'm terrified they'll take him off me.", "You're worried that they'll take him off you."),
+        ("I'm scared of that meeting on Thursday.", "You're worried about that meeting on Thursday."),
+        # A feeling: the clause that carries it, turned round, filler dropped.
+        (
+            "Honestly, I'm sick of people telling me how to raise my kids.",
+            "It sounds like you're sick of people telling you how to raise your kids.",
+        ),
+        (
+            "I was so angry when you turned up at the school.",
+            "It sounds like you were so angry when I turned up at the school.",
+        ),
+        # "you lot" is the service, said back as "we"; "thanks" at the end is not the meaning.
+        ("You lot never listen to a word I say.", "It sounds like we never listen to a word you say."),
+        (
+            "We've been managing fine on our own, thanks.",
+            "It sounds like you've been managing fine on your own.",
+        ),
+        # A question is not echoed back.
+        ("Why are you even here?", "It sounds like you want some straight answers from me."),
+    ],
+)
+def test_reflection_hint_is_built_from_the_meaning_of_the_last_line(said: str, hint: str, tagger) -> None:
+    from coach.services.rehearsal import suggest_reflection
+
+    assert suggest_reflection(said, tagger.nlp) == hint
+    assert suggest_reflection(said) == hint  # the base pipeline gives the same parse
+
+
+def test_reflection_hint_of_nothing_is_empty() -> None:
+    from coach.services.rehearsal import suggest_reflection
+
+    assert suggest_reflection("   ") == ""

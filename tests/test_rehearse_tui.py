@@ -57,7 +57,11 @@ async def test_whole_rehearsal_in_the_tui(sqlite_url: str, tagger) -> None:
         assert "Effect" in str(screen.query_one("#coach-panel", Static).render())
 
         await pilot.press("ctrl+r")
-        assert screen.query_one("#say", Input).value.startswith("It sounds like")
+        from coach.services.rehearsal import suggest_reflection
+
+        hint = screen.query_one("#say", Input).value
+        assert hint and hint == suggest_reflection(screen.last_persona)
+        assert hint.startswith(("It sounds like", "You're worried", "On one hand"))
         screen.query_one("#say", Input).value = ""
         await pilot.press("ctrl+t")
         assert "trust" in str(screen.query_one("#thinking", Static).render())

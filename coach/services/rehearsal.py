@@ -12,6 +12,7 @@ process can continue any rehearsal.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -392,3 +393,167 @@ def _int(value: Any) -> int | None:
         return None if value is None else int(value)
     except (TypeError, ValueError):
         return None
+
+
+# ---- the Ctrl+R hint: a reflection of what the family member just said ----
+# Words turned round from the family member's point of view to the practitioner's ("I" -> "you", "you" -> "I").
+_FIRST_TO_SECOND = {
+    "i": "you",
+    "me": "you",
+    "my": "your",
+    "mine": "yours",
+    "myself": "yourself",
+    "we": "you",
+    "us": "you",
+    "our": "your",
+    "ours": "yours",
+    "ourselves": "yourselves",
+}
+_SECOND_TO_FIRST = {"your": "my", "yours": "mine", "yourself": "myself"}
+_GROUP_NOUNS = {"lot", "people", "guys", "lot's"}  # "you lot never listen" -> "we never listen"
+_WORRY = {"worry", "worried", "scared", "afraid", "frightened", "terrified", "petrified", "fear", "anxious", "nervous"}
+_FEELINGS = _WORRY | {
+    "angry",
+    "upset",
+    "tired",
+    "exhausted",
+    "sick",
+    "fed",
+    "ashamed",
+    "embarrassed",
+    "lonely",
+    "hurt",
+    "stressed",
+    "overwhelmed",
+    "frustrated",
+    "furious",
+    "gutted",
+    "judged",
+    "sad",
+    "struggling",
+    "hate",
+    "miss",
+    "love",
+    "want",
+    "wish",
+}
+_TRAILERS = {"thanks", "mate", "yeah", "okay", "ok", "right", "love"}  # "..., thanks." is not part of the meaning
+_OPENERS = {"look", "well", "honestly", "listen", "yeah", "no", "so", "and", "oh", "right", "okay", "ok"}
+
+
+def _subject_words(token: Any) -> set[str]:
+    """The lower-cased subjects of a verb or of the verb an auxiliary belongs to."""
+    verb = token.head if token.dep_ in ("aux", "auxpass") else token
+    return {c.lower_ for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")}
+
+
+def _turn_round(tokens: Sequence[Any]) -> str:
+    """The words of `tokens` as the practitioner would say them back: pronouns and the verbs that agree with
+    them swapped ("I'm scared they'll take him off me" -> "you're scared they'll take him off you")."""
+    out: list[str] = []
+    skip = False
+    for i, tok in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        low, word = tok.lower_, tok.text
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if low == "you" and nxt is not None and nxt.lower_ in _GROUP_NOUNS:
+            word = "we" if tok.dep_ in ("nsubj", "nsubjpass") else "us"
+            skip = True
+            out.append(word + nxt.whitespace_)
+            continue
+        if low in _FIRST_TO_SECOND:
+            word = _FIRST_TO_SECOND[low]
+        elif low == "you":
+            word = "I" if tok.dep_ in ("nsubj", "nsubjpass") else "me"
+        elif low in _SECOND_TO_FIRST:
+            word = _SECOND_TO_FIRST[low]
+        elif tok.pos_ in ("AUX", "VERB"):
+            subjects = _subject_words(tok)
+            if "i" in subjects:
+                word = {"am": "are", "'m": "'re", "was": "were", "’m": "’re"}.get(low, word)
+            elif "you" in subjects:
+                word = {"are": "am", "'re": "'m", "were": "was", "’re": "’m"}.get(low, word)
+        out.append(word + tok.whitespace_)
+    return "".join(out).strip()
+
+
+def _clause(tokens: Sequence[Any]) -> list[Any]:
+    """A clause without its leading fillers ("Look, ...", "And ...") and trailing punctuation."""
+    toks = list(tokens)
+    while toks and (toks[0].is_punct or toks[0].lower_ in _OPENERS or toks[0].lower_ == "but"):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or (toks[-1].lower_ in _TRAILERS and len(toks) > 1 and toks[-2].is_punct)):
+        toks = toks[:-1]
+    return toks
+
+
+def _lower_first(text: str, first: Any | None) -> str:
+    if not text or (first is not None and first.pos_ == "PROPN") or text.startswith("I "):
+        return text
+    return text[0].lower() + text[1:]
+
+
+def _said_text(tokens: Sequence[Any]) -> str:
+    toks = _clause(tokens)
+    return _lower_first(_turn_round(toks), toks[0] if toks else None)
+
+
+def suggest_reflection(said: str, nlp: Any = None) -> str:
+    """A reflection of the family member's last line, to start the practitioner off (Ctrl+R).
+
+    Picks what is under the words, in this order: two sides joined by "but" give a double-sided reflection
+    ("On one hand ..., and on the other ..."); a fear or worry gives "You're worried that ..."; a feeling
+    gives "It sounds like ..." built from the clause that carries it; otherwise the main statement is
+    reflected back. Questions are not echoed (a question back is not a reflection). `nlp` is a spaCy
+    pipeline with a parser (the base pipeline by default)."""
+    text = " ".join((said or "").split())
+    if not text:
+        return ""
+    if nlp is None:
+        from coach.nlp.models import load_spacy_base
+
+        nlp = load_spacy_base()
+    doc = nlp(text)
+    sents = [s for s in doc.sents if any(t.is_alpha for t in s)]
+    statements = [s for s in sents if not s.text.rstrip().endswith("?")]
+    if not statements:
+        return "It sounds like you want some straight answers from me."
+    # 1. Two sides: "X but Y" in one sentence, or a sentence starting "But" after another.
+    for k, sent in enumerate(statements):
+        for tok in sent:
+            if tok.lower_ != "but" or tok.dep_ not in ("cc", "ROOT", "advmod", "prep", "mark") and tok.i != sent.start:
+                continue
+            if tok.i == sent.start:
+                if k == 0:
+                    continue
+                left, right = _said_text(statements[k - 1]), _said_text(sent)
+            else:
+                left, right = _said_text(doc[sent.start : tok.i]), _said_text(doc[tok.i + 1 : sent.end])
+            if left and right:
+                return f"On one hand {left}, and on the other, {right}."
+    # 2. A worry: "I'm scared they'll take him" -> "You're worried that they'll take him".
+    for sent in statements:
+        for tok in sent:
+            if tok.lower_ in _WORRY or tok.lemma_.lower() in _WORRY:
+                rest = _clause(doc[tok.i + 1 : sent.end])
+                if not rest:
+                    continue
+                first = rest[0].lower_
+                body = _turn_round(rest[1:] if first in ("that", "about", "of", "for") else rest)
+                body = _lower_first(
+                    body, rest[1] if first in ("that", "about", "of", "for") and len(rest) > 1 else rest[0]
+                )
+                if first in ("about", "of", "for"):
+                    return f"You're worried about {body}."
+                return f"You're worried that {body}."
+    # 3. A feeling, said about themselves: reflect that clause.
+    for sent in statements:
+        if any((t.lower_ in _FEELINGS or t.lemma_.lower() in _FEELINGS) for t in sent):
+            body = _said_text(sent)
+            if body:
+                return f"It sounds like {body}."
+    # 4. The main statement: the longest one, turned round.
+    body = _said_text(max(statements, key=lambda s: len(s.text)))
+    return f"It sounds like {body}." if body else ""

@@ -10,7 +10,6 @@ Ctrl+E ends and shows the scorecard.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from textual import on, work
@@ -24,37 +23,6 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from coach.errors import CoachError
-
-_SWAPS = {
-    "i": "you",
-    "i'm": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "i'll": "you'll",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "am": "are",
-    "we": "you",
-    "our": "your",
-    "us": "you",
-}
-
-
-def suggest_reflection(said: str) -> str:
-    """A starting point for a reflection of the persona's last line: their words turned round, as a statement."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", said.strip()) if s.strip()]
-    if not sentences:
-        return ""
-    core = max(sentences, key=len).rstrip(".!?")
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        return _SWAPS.get(word.lower(), word)
-
-    turned = re.sub(r"[A-Za-z']+", swap, core)
-    return f"It sounds like {turned[0].lower() + turned[1:]}." if turned else ""
 
 
 def next_move(tags: set[str], state: dict[str, Any]) -> tuple[str, str]:
@@ -358,9 +326,16 @@ class RehearseScreen(Screen):
 
     # ------------------------------------------------------------------ actions
     def action_hint(self) -> None:
+        from coach.services.rehearsal import suggest_reflection
+
         if not self.last_persona:
+            self._status("Nothing has been said yet to reflect.")
             return
-        hint = suggest_reflection(self.last_persona)
+        tagger = getattr(self.app, "tagger", None)
+        if tagger is None:
+            self._status("The language models are still loading; the hint needs them.")
+            return
+        hint = suggest_reflection(self.last_persona, getattr(tagger, "nlp", None))
         self.query_one("#coach-panel", Static).update(
             f"A reflection of what was just said (make it your own, add the feeling under it):\n\n{hint}"
         )
