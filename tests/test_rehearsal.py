@@ -193,6 +193,10 @@ def test_thinking_panel_and_scorecard_count_talk_the_same_way(kind: str, sqlite_
             "Look, I'm doing my best. But nobody sees that.",
             "On one hand you're doing your best, and on the other, nobody sees that.",
         ),
+        (
+            "Part of me wants him home. The other part of me is scared it'll all go wrong again.",
+            "Part of you wants him home, and another part of you is scared it'll all go wrong again.",
+        ),
         # A fear or worry: "You're worried that ..." / "about ...", pronouns turned round.
         ("I'm terrified they'll take him off me.", "You're worried that they'll take him off you."),
         ("I'm scared of that meeting on Thursday.", "You're worried about that meeting on Thursday."),

@@ -520,7 +520,16 @@ def suggest_reflection(said: str, nlp: Any = None) -> str:
     statements = [s for s in sents if not s.text.rstrip().endswith("?")]
     if not statements:
         return "It sounds like you want some straight answers from me."
-    # 1. Two sides: "X but Y" in one sentence, or a sentence starting "But" after another.
+    # 1. Two sides: "Part of me ... The other part ...", "X but Y", or a sentence starting "But".
+    for k, sent in enumerate(sents[:-1]):
+        if sent.text.lower().startswith("part of me"):
+            other = sents[k + 1]
+            right = _said_text(other)
+            if right.lower().startswith("the other part"):
+                rest = right[len("the other part") :].lstrip()
+                rest = rest[len("of you") :].lstrip() if rest.startswith("of you") else rest
+                left = _said_text(sent)
+                return f"{left[0].upper() + left[1:]}, and another part of you {rest}."
     for k, sent in enumerate(statements):
         for tok in sent:
             if tok.lower_ != "but" or tok.dep_ not in ("cc", "ROOT", "advmod", "prep", "mark") and tok.i != sent.start:
