@@ -56,8 +56,8 @@ class ReflectScreen(Screen):
     CSS_PATH = "reflect.tcss"
     BINDINGS = [
         Binding("ctrl+n", "next_prompt", "Next", id="reflect.next", tooltip="Next prompt"),
-        Binding("ctrl+b", "prev_prompt", "Back", id="reflect.prev", tooltip="Previous prompt"),
-        Binding("ctrl+s", "save_now", "Save", id="reflect.save", tooltip="Save the draft now"),
+        Binding("ctrl+b", "prev_prompt", "Prev", id="reflect.prev", tooltip="Previous prompt", show=False),
+        Binding("ctrl+s", "save_now", "Save", id="reflect.save", tooltip="Save the draft now", show=False),
         Binding("ctrl+f", "finish", "Finish", id="reflect.finish", tooltip="Finish: tag, link and store"),
         Binding(
             "ctrl+l",
@@ -69,7 +69,7 @@ class ReflectScreen(Screen):
         Binding("ctrl+g", "goto_links", "Links", id="reflect.links", tooltip="Move between the answer and its links"),
         Binding("c", "confirm_link", "Confirm", id="reflect.confirm", tooltip="Confirm the highlighted link"),
         Binding("x", "reject_link", "Reject", id="reflect.reject", tooltip="Reject the highlighted link"),
-        Binding("a", "add_link", "Add link", id="reflect.add", tooltip="Link the highlighted sentence to an area"),
+        Binding("a", "add_link", "Add", id="reflect.add", tooltip="Link the highlighted sentence to an area"),
         Binding("escape", "back", "Back", id="reflect.back", tooltip="Go back (the draft is kept)"),
     ]
     HELP = """\
@@ -229,7 +229,7 @@ class ReflectScreen(Screen):
     def _show_prompt(self) -> None:
         step = self.steps[self.index]
         self.query_one("#prompt-counter", Static).update(
-            f"Prompt {self.index + 1} of {len(self.steps)}   Ctrl+N next, Ctrl+B back, Ctrl+F finish"
+            f"Prompt {self.index + 1} of {len(self.steps)}   Ctrl+N next, Ctrl+B previous, Ctrl+F finish"
         )
         hint = f"\n[dim]{_esc(step.hint)}[/dim]" if step.hint else ""
         self.query_one("#prompt-text", Static).update(f"[b]{_esc(step.text)}[/b]{hint}")
@@ -379,23 +379,20 @@ class ReflectScreen(Screen):
         olist.clear_options()
         self._inline_rows.clear()
         titles = {a.id: a.title for a in self.areas}
+        width = max(60, (olist.size.width or self.app.size.width - 2) - 2)  # one line per link, no wrapping
         for i, row in enumerate(rows):
             oid = f"inline-{i}"
             self._inline_rows[oid] = row
             score = f"{row.score:.2f}" if row.score is not None else "  - "
-            area = _short(titles.get(row.area_id, "?"), 22)
-            label = f"{STATUS_LABELS.get(row.status, row.status)} {score} {area}: {_short(row.sentence, 60)}"
-            olist.add_option(Option(_esc(label), id=oid))
+            prefix = f"{STATUS_LABELS.get(row.status, row.status)} {score} {_short(titles.get(row.area_id, '?'), 18)}: "
+            olist.add_option(Option(_esc(prefix + _short(row.sentence, width - len(prefix))), id=oid))
         olist.display = bool(rows)
         if rows:
             olist.highlighted = min(highlighted or 0, len(rows) - 1)
         box = self.query_one("#suggestions", Static)
         if rows:
             decided = sum(1 for r in rows if r.status != "suggested")
-            box.update(
-                f"[b]Evidence about[/b] ({len(rows)} links, {decided} decided): "
-                "Ctrl+G to the list, then c confirm, x reject, a add"
-            )
+            box.update(f"[b]Links[/b] ({len(rows)}, {decided} decided)  Ctrl+G list: c confirm, x reject, a other area")
         elif text.strip():
             box.update("[dim]No change area linked yet. Ctrl+L links the sentence at the cursor.[/dim]")
 
@@ -488,22 +485,23 @@ class ReflectScreen(Screen):
             if (sent.start, sent.end) not in linked_spans:
                 rows.append((sent.start, f"sent-{sent.start}", None, sent))
         rows.sort(key=lambda r: (r[0], r[1]))
+        width = max(60, (olist.size.width or self.app.size.width - 2) - 4)  # one line per row, no wrapping
         for _pos, oid, link, sent in rows:
             if link is not None:
                 score = f"{link.score:.2f}" if link.score is not None else "  - "
-                area = titles.get(link.area_id, "?")
+                area = _short(titles.get(link.area_id, "?"), 24)
                 status = STATUS_LABELS.get(link.status, link.status)
-                label = f"{status} {score} {area}: {_short(link.sentence, 44)}"
+                prefix = f"{status} {score} {area}: "
+                label = prefix + _short(link.sentence, width - len(prefix))
             else:
-                label = f"[no area]      {_short(sent.text, 58)}"
+                label = "[no area]        " + _short(sent.text, width - 17)
             self._review_rows[oid] = (link, sent)
             olist.add_option(Option(_esc(label), id=oid))
         if rows:
             olist.highlighted = min(highlighted or 0, len(rows) - 1)
         confirmed = sum(1 for x in links if x.status in ("confirmed", "added"))
         self.query_one("#review-heading", Static).update(
-            f"[b]Reflection stored.[/b] {len(links)} links ({confirmed} confirmed). "
-            "c confirm, x reject, a link to an area, Esc back"
+            f"[b]Reflection stored[/b]: {len(links)} links, {confirmed} confirmed. c confirm, x reject, a other area"
         )
         tags = R.tags(self.store, self.reflection.id)
         counts: dict[str, int] = {}

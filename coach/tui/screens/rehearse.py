@@ -45,6 +45,12 @@ def next_move(tags: set[str], state: dict[str, Any]) -> tuple[str, str]:
     return "open_question", "Invite them to say more in their own words."
 
 
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def _label(tag: str) -> str:
     from coach.services.persona import label
 
@@ -162,13 +168,16 @@ class RehearseScreen(Screen):
         for view in unfinished:
             title = scenarios[view.scenario_id].title if view.scenario_id in scenarios else view.scenario_id
             said = sum(1 for t in view.turns if t.speaker == "practitioner")
-            options.add_option(Option(f"Resume #{view.id}: {title} ({said} said)", id=f"resume:{view.id}"))
+            options.add_option(Option(_esc(f"Resume #{view.id}: {title} ({said} said)"), id=f"resume:{view.id}"))
         for scenario in scenarios.values():
-            options.add_option(Option(f"{scenario.title} [{scenario.difficulty}]", id=f"new:{scenario.id}"))
+            options.add_option(Option(_esc(f"{scenario.title} [{scenario.difficulty}]"), id=f"new:{scenario.id}"))
         summary = self.query_one("#scenario-summary", Static)
         if problems:
             summary.update("Some scenario files could not be read:\n" + "\n".join(problems))
+        if options.option_count:
+            options.highlighted = 0
         options.focus()
+        self.refresh_bindings()
 
     @on(OptionList.OptionHighlighted, "#scenarios")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -213,12 +222,13 @@ class RehearseScreen(Screen):
         transcript.remove_children()
         self._chips.clear()
         name = self.scenario.persona.name.split()[0]
-        self.query_one("#chat-title", Static).update(f"{self.scenario.title} - talking with {name}")
+        self.query_one("#chat-title", Static).update(f"Talking with {name}: {self.scenario.title}")
         for turn in view.turns:
             self._add_turn(turn)
         self.state = view.state or {}
         self._show_thinking()
         self.query_one("#switcher", ContentSwitcher).current = "chat"
+        self.refresh_bindings()
         self.query_one("#say", Input).focus()
         if view.status != "active":
             self._status("This rehearsal has ended. Ctrl+E shows its scorecard.")
@@ -325,6 +335,12 @@ class RehearseScreen(Screen):
             self._reply()
 
     # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hint, thinking and end only mean something in a conversation: hidden while picking a scenario."""
+        if action in ("hint", "thinking", "end"):
+            return self.query_one("#switcher", ContentSwitcher).current == "chat"
+        return True
+
     def action_hint(self) -> None:
         from coach.services.rehearsal import suggest_reflection
 
@@ -386,6 +402,7 @@ class RehearseScreen(Screen):
         switcher = self.query_one("#switcher", ContentSwitcher)
         if switcher.current == "chat" and self.start_scenario is None:
             switcher.current = "picker"
+            self.refresh_bindings()
             self.rehearsal_id = None
             self.waiting = False
             self._fill_picker()
