@@ -126,7 +126,8 @@ class RehearseScreen(Screen):
             with Vertical(id="picker"):
                 yield Static("Choose a scenario to rehearse, or resume one (Enter)", id="picker-title")
                 yield OptionList(id="scenarios")
-                yield Static("", id="scenario-summary", markup=False)
+                with VerticalScroll(id="summary-box"):  # Tab, then arrows, reads a long summary
+                    yield Static("", id="scenario-summary", markup=False)
             with Vertical(id="chat"):
                 yield Static("", id="chat-title")
                 with Horizontal(id="chat-body"):
