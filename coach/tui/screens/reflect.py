@@ -132,7 +132,8 @@ class ReflectScreen(Screen):
                 yield OptionList(id="choose-list")
             with Vertical(id="write"):
                 yield Static("", id="prompt-counter")
-                yield Static("", id="prompt-text")
+                with VerticalScroll(id="prompt-box"):  # a long area hint scrolls (Shift+Tab, arrows)
+                    yield Static("", id="prompt-text")
                 yield TextArea("", id="answer")
                 yield Input("", placeholder="Steps to change, 1-10 (optional)", id="scale")
                 yield Static("", id="draft-status")
