@@ -62,3 +62,28 @@ async def test_name_like_reference_warns_in_the_form(sqlite_url: str, tagger) ->
         await _type(pilot, "Sian Jones")
         await pilot.pause()
         assert "looks like a person's name" in str(app.screen.query_one("#case-warning").render())
+
+
+async def test_every_field_of_the_reading_form_can_be_reached_at_80x24(sqlite_url: str) -> None:
+    """The reading form is taller than 24 rows: tabbing to its last field scrolls it into view (no field is
+    focused while hidden, so nothing is typed blind)."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Input
+
+    from coach.tui.widgets.cases_forms import ReadingForm
+
+    app = CoachApp(db_url=sqlite_url, load_models=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = ReadingForm("Home conditions")
+        await app.push_screen(form)
+        await pilot.pause()
+        box = form.query_one(VerticalScroll)
+        seen: set[str] = set()
+        for _ in range(12):
+            await pilot.press("tab")
+            await pilot.pause(0.2)
+            focused = app.focused
+            if isinstance(focused, Input):
+                seen.add(focused.id or "")
+                assert box.region.contains_region(focused.region), (focused.id, focused.region, box.region)
+        assert seen == {"reading-date", "reading-score", "reading-by", "reading-note"}

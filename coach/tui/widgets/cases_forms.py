@@ -12,7 +12,7 @@ from datetime import date
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
@@ -155,16 +155,15 @@ class ReadingForm(_Form):
         self._by_whom = by_whom
 
     def fields(self) -> ComposeResult:
-        with Vertical():
-            yield Static(f"Area: {self._area_title}")
-            yield Label("Date (YYYY-MM-DD)")
-            yield Input(date.today().isoformat(), id="reading-date")
-            yield Label("Score: 1 (not safe) to 10 (good enough)")
-            yield Input("", placeholder="1-10", id="reading-score")
-            yield Label("By whom (ideally in the family's own words: who gave it)")
-            yield Input(self._by_whom, id="reading-by")
-            yield Label("Note")
-            yield Input("", id="reading-note")
+        yield Static(f"Area: {self._area_title}")
+        yield Label("Date (YYYY-MM-DD)")
+        yield Input(date.today().isoformat(), id="reading-date")
+        yield Label("Score: 1 (not safe) to 10 (good enough)")
+        yield Input("", placeholder="1-10", id="reading-score")
+        yield Label("By whom (ideally in the family's own words: who gave it)")
+        yield Input(self._by_whom, id="reading-by")
+        yield Label("Note")
+        yield Input("", id="reading-note")
 
     def on_mount(self) -> None:
         self.query_one("#reading-score", Input).focus()
