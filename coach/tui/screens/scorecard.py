@@ -35,7 +35,8 @@ def render(card: dict[str, Any], title: str = "", past: list[dict[str, Any]] | N
     lines += [
         "",
         "## MITI-style figures",
-        f"- Reflections to questions: {_figure(m['reflection_to_question'], ':1')}",
+        f"- Reflections to questions: {_figure(m['reflection_to_question'], ':1')} "
+        f"({m.get('reflections', 0)} reflections, {m.get('questions', 0)} questions)",
         f"- Complex reflections: {_figure(m['percent_complex'], '%')}",
         f"- Open questions: {_figure(m['percent_open'], '%')}",
         f"- MI-adherent {m['mi_adherent']}, MI-non-adherent {m['mi_non_adherent']}: **{m['adherence']}**",
