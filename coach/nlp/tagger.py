@@ -306,7 +306,7 @@ class Tagger:
             p_text = _CTRL.sub(" ", prevs[k])
             has_prev = 1.0 if p_text.strip() else 0.0
             pv = emb[strings[p_text]] if has_prev else np.zeros_like(u)
-            x = features.build(u[None, :], pv[None, :], [t], np.asarray([has_prev], np.float32))
+            x = features.build(u[None, :], pv[None, :], [t], np.asarray([has_prev], np.float32), [p_text])
             sents = [(a, b, emb[strings[t[a:b]]] if len(sent_spans[k]) > 1 else u) for a, b in sent_spans[k]] or [
                 (0, len(t), u)
             ]
