@@ -302,7 +302,9 @@ class EvidenceMarker:
             self._protos[tag] = embed(lines) if lines else np.zeros((0, 384), dtype=np.float32)
         self._background = embed(list(background)) if background else np.zeros((0, 384), dtype=np.float32)
 
-    def mark(self, sentences: Sequence[str], linked: Sequence[bool] | None = None) -> list[tuple[str, float] | None]:
+    def mark(
+        self, sentences: Sequence[str], linked: Sequence[bool] | None = None
+    ) -> list[tuple[str, float] | None]:
         """For each sentence, (tag, score) or None. `linked[i]`: the sentence is evidence about some area."""
         import numpy as np
 
@@ -320,7 +322,9 @@ class EvidenceMarker:
         out: list[tuple[str, float] | None] = []
         for i in range(len(sentences)):
             risk, safe = float(scores["risk_evidence"][i]), float(scores["protective_evidence"][i])
-            tag, best, other = ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
+            tag, best, other = (
+                ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
+            )
             is_linked = True if linked is None else bool(linked[i])
             ok = best >= self.MIN_SIM and best - other >= self.MIN_GAP and best > float(bg[i])
             if ok and (is_linked or best >= self.ALONE_SIM):
