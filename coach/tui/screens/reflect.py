@@ -385,7 +385,8 @@ class ReflectScreen(Screen):
             oid = f"inline-{i}"
             self._inline_rows[oid] = row
             score = f"{row.score:.2f}" if row.score is not None else "  - "
-            prefix = f"{STATUS_LABELS.get(row.status, row.status)} {score} {_short(titles.get(row.area_id, '?'), 18)}: "
+            area = _short(titles.get(row.area_id, "?"), 18 if width < 100 else 34)
+            prefix = f"{STATUS_LABELS.get(row.status, row.status)} {score} {area}: "
             olist.add_option(Option(_esc(prefix + _short(row.sentence, width - len(prefix))), id=oid))
         olist.display = bool(rows)
         if rows:
