@@ -1,8 +1,15 @@
 """Benchmark and calibration of the change-area linker (coach/nlp/linker.py).
 
-    python benchmarks/linker.py        # accuracy on both halves of tests/data/link_set.yaml + warm latency
-    python benchmarks/linker.py --fit  # refit weights and threshold on the `fit` half; prints the constants
-                                       # to paste into coach/nlp/linker.py
+    python benchmarks/linker.py          # accuracy on the fit and held-out halves of tests/data/link_set.yaml,
+                                         # grouped (leave-cases-out) cross-validation, danger/safety marks, latency
+    python benchmarks/linker.py --fit    # refit weights and threshold on the `fit` half; prints the constants
+                                         # to paste into coach/nlp/linker.py
+    python benchmarks/linker.py --final  # also the `final` cases: written last, in other voices, never used to
+                                         # fit or tune anything; run it once, when a piece of work is finished
+
+Grouped CV: the fit and held-out cases are split into K folds by case; each fold's weights and threshold are fitted
+on the other folds' cases only (same recipe as --fit) and its decisions pooled, so every case is scored by a model
+that never saw it. This estimates how the method (not the shipped weights) generalises to a new case.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
@@ -11,6 +18,7 @@ encode time is MiniLM encoding the same 20 sentences in one batch, for compariso
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -19,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SET = ROOT / "tests" / "data" / "link_set.yaml"
+WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
 def _xy(linker, cases):
@@ -34,14 +43,15 @@ def _xy(linker, cases):
     return np.array(xs), np.array(ys)
 
 
-def fit(linker, cases) -> None:
+C_REG = 3.0
+
+
+def train(x, y) -> tuple:
+    """Logistic weights, bias and the F1-best threshold on (x, y): the one fitting recipe (--fit and CV)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from coach.nlp.linker import FEATURES
-
-    x, y = _xy(linker, [c for c in cases if c["split"] == "fit"])
-    model = LogisticRegression(C=3.0, max_iter=5000).fit(x, y)
+    model = LogisticRegression(C=C_REG, max_iter=5000).fit(x, y)
     p = model.predict_proba(x)[:, 1]
     best_f1, best_t = -1.0, 0.5
     for t in np.arange(0.20, 0.80, 0.01):
@@ -49,36 +59,88 @@ def fit(linker, cases) -> None:
         f1 = 2 * tp / ((p >= t).sum() + y.sum())
         if f1 > best_f1:
             best_f1, best_t = f1, float(t)
-    print(f"# features: {FEATURES}")
-    print(f"WEIGHTS = ({', '.join(f'{w:.3f}' for w in model.coef_[0])})")
-    print(f"BIAS = {model.intercept_[0]:.3f}")
-    print(f"THRESHOLD = {best_t:.2f}")
+    return model, round(best_t, 2)
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def grouped_cv(linker, cases, k: int = 6) -> dict[str, float]:
+    """Leave-cases-out K-fold: fit on the other folds' cases, decide on this fold's, pool the counts."""
+    import numpy as np
+
+    data = [_xy(linker, [c]) for c in cases]
+    tp = fp = fn = 0
+    for fold in range(k):
+        train_idx = [i for i in range(len(cases)) if i % k != fold]
+        test_idx = [i for i in range(len(cases)) if i % k == fold]
+        x = np.vstack([data[i][0] for i in train_idx])
+        y = np.concatenate([data[i][1] for i in train_idx])
+        model, thr = train(x, y)
+        for i in test_idx:
+            xt, yt = data[i]
+            pred = model.predict_proba(xt)[:, 1] >= thr
+            tp += int((pred & yt).sum())
+            fp += int((pred & ~yt).sum())
+            fn += int((~pred & yt).sum())
+    p, r, f = _prf(tp, fp, fn)
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+
+
+def fit(linker, cases) -> None:
+    from coach.nlp.linker import FEATURES
+
+    x, y = _xy(linker, [c for c in cases if c["split"] == "fit"])
+    model, best_t = train(x, y)
+    out = {
+        "features": list(FEATURES),
+        "weights": [round(float(w), 4) for w in model.coef_[0]],
+        "bias": round(float(model.intercept_[0]), 4),
+        "threshold": best_t,
+        "fitted_on": "split fit of tests/data/link_set.yaml",
+        "C": C_REG,
+    }
+    WEIGHTS_JSON.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS_JSON}: threshold {best_t}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the fit half")
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--final", action="store_true", help="also report the untouched `final` cases")
+    parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
+    parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     args = parser.parse_args()
 
-    from coach.nlp.linker import Linker, evaluate, load_link_set
+    from coach.nlp.linker import FEATURES, Linker, evaluate, load_link_set
     from coach.nlp.models import embed
 
     cases = load_link_set(str(SET))
-    linker = Linker()
-    if args.fit:
-        fit(linker, cases)
+    if args.fit:  # the features do not depend on the weights; the current file may be stale
+        fit(Linker(weights=[0.0] * len(FEATURES), bias=0.0, threshold=0.5), cases)
         return
-    for split in ("fit", "held_out"):
-        part = [c for c in cases if c["split"] == split]
-        r = evaluate(linker, part)
+    linker = Linker()
+
+    def line(name: str, part: list, r: dict) -> None:
         n = sum(len(c["sentences"]) for c in part)
         print(
-            f"{split:9s} cases={len(part):2d} sentences={n:3d} precision={r['precision']:.3f} "
-            f"recall={r['recall']:.3f} F1={r['f1']:.3f} (tp={r['tp']} fp={r['fp']} fn={r['fn']}) "
-            f"threshold={linker.threshold}"
+            f"{name:9s} cases={len(part):2d} sentences={n:3d} precision={r['precision']:.3f} "
+            f"recall={r['recall']:.3f} F1={r['f1']:.3f} (tp={r['tp']} fp={r['fp']} fn={r['fn']})"
         )
 
+    print(f"threshold={linker.threshold}")
+    for split in ("fit", "held_out") + (("final",) if args.final else ()):
+        part = [c for c in cases if c["split"] == split]
+        line(split, part, evaluate(linker, part))
+    dev = [c for c in cases if c["split"] in ("fit", "held_out")]
+    line(f"cv{args.folds}", dev, grouped_cv(linker, dev, args.folds))
+
+    if args.runs <= 0:
+        return
     # 20 sentences x 3 areas: the first 20 sentences of a held-out case, with its areas.
     case = next(c for c in cases if c["split"] == "held_out")
     sentences = [t for t, _ in case["sentences"]][:20]

@@ -31,8 +31,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-# Logistic weights over FEATURES, fitted on the `fit` split of tests/data/link_set.yaml with
-# `python benchmarks/linker.py --fit` (which prints these lines). THRESHOLD: the decision threshold.
+# The logistic model over FEATURES lives in prompts/reflection/linker/weights.json (features, weights, bias and
+# the decision threshold), written by `python benchmarks/linker.py --fit` from the `fit` split of
+# tests/data/link_set.yaml. A file whose feature list differs from FEATURES is refused (stale weights would
+# silently score nonsense).
 FEATURES = (
     "title",
     "concern",
@@ -48,10 +50,32 @@ FEATURES = (
     "context",
     "bank",
     "bank_margin",
+    "clause_max",
+    "clause_margin",
+    "continues",
+    "prev_x_continues",
+    "z_fit",
+    "z_bank",
 )
-WEIGHTS = (1.088, -0.435, 0.882, 0.379, -0.173, 2.298, 2.933, 0.329, 0.070, 0.309, 0.309, 2.252, 1.879, 3.999)
-BIAS = -1.388
-THRESHOLD = 0.39
+
+
+def _load_model() -> tuple[tuple[float, ...] | None, float, float, str]:
+    """(weights, bias, threshold, problem): weights None (and the problem) if the file is missing or stale."""
+    import json
+
+    from coach.paths import PROMPTS_DIR
+
+    path = PROMPTS_DIR / "reflection" / "linker" / "weights.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
+            raise ValueError("its features do not match the linker's")
+        return tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]), ""
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return None, 0.0, 0.5, f"The linker weights in {path} cannot be used ({exc}); reinstall coach."
+
+
+WEIGHTS, BIAS, THRESHOLD, _WEIGHTS_PROBLEM = _load_model()
 
 # Evidence bank (prompts/reflection/linker/evidence.yaml): an area borrows the examples of its closest topics.
 BANK_TOPICS = 2
@@ -117,6 +141,15 @@ _STOP_EXTRA = {
     "children",
     "family",
 }
+
+MAX_CLAUSES = 4  # clauses of one sentence scored on their own (a scale line naming every area, a list of actions)
+
+# A sentence opening like this usually goes on about the previous sentence's topic ("She said it was...").
+CONTINUES_RE = re.compile(
+    r"^\W*(?:she|he|they|it|this|that|these|those|her|his|their|which|so|but|then|and|also|when|afterwards|"
+    r"later|again|still|both)\b",
+    re.IGNORECASE,
+)
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
 CLAUSE_RE = re.compile(r"\s*(?:[;,.:]|\band\b|\bbut\b|\bwhile\b|\bwhen\b|\bbecause\b)\s*", re.IGNORECASE)
@@ -242,6 +275,14 @@ def facets(area: Area) -> list[str]:
     return out
 
 
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence that may each be about a different area ("home 6, sleep 5, drugs 4"), or []."""
+    parts = [p.strip() for p in CLAUSE_RE.split(sentence) if p and len(p.split()) >= 1 and any(c.isalpha() for c in p)]
+    if len(parts) < 2:
+        return []
+    return parts[:MAX_CLAUSES]
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -266,8 +307,10 @@ class Linker:
 
                 embed = models_embed
         self._embed = embed
+        if weights is None and WEIGHTS is None:
+            raise RuntimeError(_WEIGHTS_PROBLEM)
         self.threshold = THRESHOLD if threshold is None else threshold
-        self.weights = tuple(WEIGHTS if weights is None else weights)
+        self.weights = tuple(WEIGHTS if weights is None else weights)  # type: ignore[arg-type]
         self.bias = BIAS if bias is None else bias
         self._lock = threading.Lock()
         self._text_cache: OrderedDict[str, Any] = OrderedDict()
@@ -405,7 +448,11 @@ class Linker:
             fixed += [a.title, a.concern or a.title, a.good_enough or a.title]
         flat = [f for fs in area_facets for f in fs]
         bg = self.background()
-        vec = self._vectors(list(sentences) + fixed + flat + bg)
+        sent_clauses = [clauses(s) for s in sentences]
+        flat_clauses = [c for cs in sent_clauses for c in cs]
+        vec = self._vectors(list(sentences) + fixed + flat + bg + flat_clauses)
+        c_vec = vec[len(vec) - len(flat_clauses) :]
+        vec = vec[: len(vec) - len(flat_clauses)]
         s_vec = vec[:n]
         f_vec = vec[n : n + len(fixed)]
         facet_vec = vec[n + len(fixed) : n + len(fixed) + len(flat)]
@@ -464,11 +511,56 @@ class Linker:
             feats[:, :, 11] = np.maximum(padded[:-2], padded[2:])
         else:
             feats[:, :, 11] = -1.0
+        # Clauses: a sentence about several areas scores for each through its best clause.
+        feats[:, :, 14] = facet_max
+        feats[:, :, 15] = feats[:, :, 6]
+        if flat_clauses:
+            c_facets = c_vec @ facet_vec.T
+            c_title = c_vec @ f_vec[0::3].T
+            c_fmax = np.zeros((len(flat_clauses), m), dtype=np.float32)
+            pos = 0
+            for j, fs in enumerate(area_facets):
+                c_fmax[:, j] = c_facets[:, pos : pos + len(fs)].max(axis=1)
+                pos += len(fs)
+            c_comb = c_fmax + 0.5 * c_title
+            c_bg = (c_vec @ bg_vec.T).max(axis=1) if len(bg) else np.zeros(len(flat_clauses), dtype=np.float32)
+            c_margin = np.zeros_like(c_comb)
+            for j in range(m):
+                others = np.delete(c_comb, j, axis=1).max(axis=1) if m > 1 else np.zeros(len(flat_clauses))
+                c_margin[:, j] = c_comb[:, j] - np.maximum(others, 1.5 * c_bg)
+            k = 0
+            for i, cs in enumerate(sent_clauses):
+                if cs:
+                    block = slice(k, k + len(cs))
+                    feats[i, :, 14] = np.maximum(facet_max[i], c_fmax[block].max(axis=0))
+                    feats[i, :, 15] = np.maximum(feats[i, :, 6], c_margin[block].max(axis=0))
+                    k += len(cs)
+        # Continuation: "She nodded and said she knows" is about whatever the previous sentence was about.
+        cont = np.array([1.0 if CONTINUES_RE.match(s) else 0.0 for s in sentences], dtype=np.float32)
+        feats[:, :, 16] = cont[:, None]
+        prev = np.vstack([np.full((1, m), -1.0, dtype=np.float32), margin[:-1]])
+        feats[:, :, 17] = prev * cont[:, None]
         bank = self._bank_scores(s_vec, areas)
         feats[:, :, 12] = bank
         for j in range(m):
             others = np.delete(bank, j, axis=1).max(axis=1) if m > 1 else np.zeros(n, dtype=np.float32)
             feats[:, j, 13] = bank[:, j] - np.maximum(others, bg_top)
+        # Per area, how far above the other sentences this one fits: area texts differ in how close any sentence
+        # can get, and this puts every area on one scale. The reference is the text's own sentences pooled with
+        # the background bank (sentences about no area), so a one-sentence draft is still on the same scale.
+        if len(bg):
+            bg_facets = bg_vec @ facet_vec.T
+            bg_title = bg_vec @ f_vec[0::3].T
+            bg_fit = np.zeros((len(bg), m), dtype=np.float32)
+            pos = 0
+            for j, fs in enumerate(area_facets):
+                bg_fit[:, j] = bg_facets[:, pos : pos + len(fs)].max(axis=1)
+                pos += len(fs)
+            bg_fit += 0.5 * bg_title
+            bg_bank = self._bank_scores(bg_vec, areas)
+            for col, src, ref in ((18, feats[:, :, 14] + 0.5 * feats[:, :, 0], bg_fit), (19, bank, bg_bank)):
+                pool = np.vstack([ref, src])
+                feats[:, :, col] = (src - pool.mean(axis=0)) / (pool.std(axis=0) + 0.02)
         return feats
 
     def _logits(self, feats: np.ndarray) -> np.ndarray:
@@ -498,9 +590,7 @@ class Linker:
             strength = np.clip((sims[:, k] - FEEDBACK_FLOOR) / (1.0 - FEEDBACK_FLOOR), 0.0, 1.0)
             delta = FEEDBACK_GAIN * strength
             if f.positive:
-                adjust[:, j] = (
-                    np.maximum(adjust[:, j], delta) if np.all(adjust[:, j] >= 0) else adjust[:, j] + delta
-                )
+                adjust[:, j] = np.maximum(adjust[:, j], delta) if np.all(adjust[:, j] >= 0) else adjust[:, j] + delta
             else:
                 adjust[:, j] -= delta
         return adjust
