@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SET = ROOT / "tests" / "data" / "link_set.yaml"
+MARKS_SET = ROOT / "tests" / "data" / "marks_set.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
@@ -138,6 +139,18 @@ def main() -> None:
         line(split, part, evaluate(linker, part))
     dev = [c for c in cases if c["split"] in ("fit", "held_out")]
     line(f"cv{args.folds}", dev, grouped_cv(linker, dev, args.folds))
+
+    # Danger / safety marks (coach/nlp/marks.py) on tests/data/marks_set.yaml; thresholds chosen on the even items.
+    from coach.nlp.marks import EvidenceMarker, evaluate_marks, load_marks_set
+
+    items = load_marks_set(MARKS_SET)
+    marker = EvidenceMarker(linker.embed, linker.background())
+    for name, part in (("marks all", items), ("marks odd", items[1::2])):
+        r = evaluate_marks(marker, part)
+        print(
+            f"{name:9s} n={len(part):3d} "
+            + "  ".join(f"{tag}: P={v['precision']:.3f} R={v['recall']:.3f}" for tag, v in r.items())
+        )
 
     if args.runs <= 0:
         return

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
+from coach.nlp.marks import EvidenceMarker  # danger/safety marks (negation-aware, tests/data/marks_set.yaml)
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AREA_PREFIX = "area:"
@@ -276,62 +277,6 @@ def as_direct_speech(sentence: str) -> str:
         rest = m.group("rest").strip()
         return rest[0].upper() + rest[1:] + "."
     return sentence
-
-
-# ---- danger and safety marks ----
-class EvidenceMarker:
-    """Marks sentences as risk (danger) or protective (safety) evidence by meaning (linker/marks.yaml)."""
-
-    MIN_SIM = 0.42
-    MIN_GAP = 0.06
-    ALONE_SIM = 0.50  # a sentence linked to no area needs to be this close to be marked
-
-    def __init__(self, embed: Any, background: Sequence[str] = ()) -> None:
-        import numpy as np
-        import yaml
-
-        path = prompts_dir() / "linker" / "marks.yaml"
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError):
-            data = {}
-        self._embed = embed
-        self._protos = {}
-        for tag in MARK_TAGS:
-            lines = [str(x) for x in data.get(tag, []) if str(x).strip()]
-            self._protos[tag] = embed(lines) if lines else np.zeros((0, 384), dtype=np.float32)
-        self._background = embed(list(background)) if background else np.zeros((0, 384), dtype=np.float32)
-
-    def mark(
-        self, sentences: Sequence[str], linked: Sequence[bool] | None = None
-    ) -> list[tuple[str, float] | None]:
-        """For each sentence, (tag, score) or None. `linked[i]`: the sentence is evidence about some area."""
-        import numpy as np
-
-        if not sentences:
-            return []
-        vec = self._embed(list(sentences))
-        scores = {}
-        for tag, protos in self._protos.items():
-            if len(protos) == 0:
-                scores[tag] = np.zeros(len(sentences))
-                continue
-            sims = np.sort(vec @ protos.T, axis=1)[:, ::-1]
-            scores[tag] = sims[:, : min(2, sims.shape[1])].mean(axis=1)
-        bg = (vec @ self._background.T).max(axis=1) if len(self._background) else np.zeros(len(sentences))
-        out: list[tuple[str, float] | None] = []
-        for i in range(len(sentences)):
-            risk, safe = float(scores["risk_evidence"][i]), float(scores["protective_evidence"][i])
-            tag, best, other = (
-                ("risk_evidence", risk, safe) if risk >= safe else ("protective_evidence", safe, risk)
-            )
-            is_linked = True if linked is None else bool(linked[i])
-            ok = best >= self.MIN_SIM and best - other >= self.MIN_GAP and best > float(bg[i])
-            if ok and (is_linked or best >= self.ALONE_SIM):
-                out.append((tag, best))
-            else:
-                out.append(None)
-        return out
 
 
 # ---- plain results ----
