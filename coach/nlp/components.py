@@ -22,6 +22,8 @@ if not Span.has_extension("score"):
 
 OPEN_WH = {"what", "how", "why"}
 SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "your", "cai", "anyone", "anybody"}
+# "how old / how many / how long..." ask for a number or a fact: closed, whatever the wh-word
+HOW_FACT = frozenset("old many much long often far soon".split())
 FILLER = {"so", "and", "but", "okay", "ok", "well", "right", "now", "um", "uh", "then", "oh", "alright", ","}
 
 
@@ -71,6 +73,12 @@ def make_phrasebank_patterns(nlp: Language, name: str, phrasebank_dir: str) -> P
     return PhrasebankPatterns(nlp, name, phrasebank_dir)
 
 
+def _asks_opinion(words: list) -> bool:
+    """'who/where/which do you think/reckon...': a wh-question asking for the person's view, not a fact."""
+    low = [w.lower_ for w in words[1:4]]
+    return low[:2] == ["do", "you"] and len(low) > 2 and low[2] in {"think", "reckon", "feel"}
+
+
 def question_form(sent: Span) -> tuple[str | None, str]:
     """('open'|'closed'|None, reason) for a sentence, from its form: wh-word, aux inversion, tag question, '?'."""
     words = [t for t in sent if not t.is_space]
@@ -85,10 +93,20 @@ def question_form(sent: Span) -> tuple[str | None, str]:
     second = rest[1].lower_ if len(rest) > 1 else ""
     # "When things got heated, what did you do?": the question is the last clause, after the comma or semicolon.
     cut = max((k for k, t in enumerate(rest) if t.text in {",", ";", ":"}), default=-1)
-    if ends_q and 0 < cut < len(rest) - 2 and rest[cut + 1].lower_ in WH:
-        w = rest[cut + 1]
-        return ("open" if w.lower_ in OPEN_WH else "closed"), f"wh-word '{w.text}' in the last clause"
+    after = cut + 1
+    while 0 < after < len(rest) - 2 and rest[after].lower_ in {"and", "but", "so", "then"}:
+        after += 1  # "..., and what helped?"
+    if ends_q and 0 < cut < len(rest) - 2 and rest[after].lower_ in WH:
+        w = rest[after]
+        kind = "open" if w.lower_ in OPEN_WH or _asks_opinion(rest[after:]) else "closed"
+        return kind, f"wh-word '{w.text}' in the last clause"
+    if ends_q and 0 < cut < len(rest) - 3 and rest[after].pos_ == "AUX" and rest[after + 1].lower_ in SUBJ:
+        return "closed", f"aux inversion '{rest[after].text} {rest[after + 1].text}' in the last clause"
     wh_aux = len(rest) > 2 and rest[1].pos_ == "AUX" and rest[2].pos_ in {"PRON", "PROPN"}
+    if first == "how" and second in HOW_FACT and ends_q:  # "How old is Dylan?" asks for one fact
+        return "closed", f"wh-word 'how {rest[1].text}' asking for a fact"
+    if first in WH and ends_q and _asks_opinion(rest):  # "Who do you think should come?" asks for their view
+        return "open", f"wh-word '{rest[0].text}' asking for their view"
     if first in WH and (ends_q or wh_aux):
         return ("open" if first in OPEN_WH else "closed"), f"wh-word '{rest[0].text}'"
     if first in {"tell", "talk", "describe"} and second in {"me", "us"}:
@@ -162,6 +180,52 @@ ABOUT = frozenset("you your you're this it that house place home flat kitchen".s
 CHILD_WORDS = frozenset("children kids child baby son daughter him her them boys girls".split())
 
 
+# put-downs that are never a real question or a neutral statement ("how could you...", "what kind of mother...")
+RHETORICAL = (
+    ("how could you ", "rhetorical 'how could you'"),
+    ("how dare you", "rhetorical 'how dare you'"),
+    ("do you even ", "rhetorical 'do you even'"),
+    ("do n't you even care", "rhetorical 'don't you even care'"),
+    ("so why ca n't you", "rhetorical 'so why can't you'"),
+    ("why ca n't you just", "rhetorical 'why can't you just'"),
+    ("why ca n't you ?", "rhetorical 'why can't you?'"),
+    ("how many more ", "rhetorical 'how many more'"),
+    ("i do n't believe a word", "disbelief 'I don't believe a word'"),
+    ("i do n't believe you", "disbelief 'I don't believe you'"),
+    ("oh yes , i 'm sure", "sarcasm 'oh yes, I'm sure'"),
+    ("oh yeah , i 'm sure", "sarcasm 'oh yeah, I'm sure'"),
+    ("oh right , i 'm sure", "sarcasm 'oh right, I'm sure'"),
+    ("well done for finally", "sarcasm 'well done for finally'"),
+    ("playing the victim", "labelling 'playing the victim'"),
+    ("feeling sorry for yourself", "put-down 'feeling sorry for yourself'"),
+)
+ASKING_YOU = frozenset("do would are were will could can should".split())
+KIND_OF = frozenset("mother mum mam father dad parent person man woman".split())
+# "you're a drunk": a label for the person (only right after "you are a/an", so "in danger" is never a label)
+LABELS = frozenset("drunk alcoholic junkie addict liar failure disgrace danger waster joke bully".split())
+
+
+def _rhetorical(low: list[str], text: str) -> str | None:
+    """Why a sentence is a rhetorical put-down, sarcasm, disbelief or a label for the person, else None."""
+    padded = f" {text} "
+    for phrase, why in RHETORICAL:
+        if f" {phrase}" in padded:
+            return why
+    for k in range(len(low) - 3):
+        if low[k] == "what" and low[k + 1] in {"kind", "sort"} and low[k + 2] == "of" and low[k + 3] in KIND_OF:
+            if k + 4 < len(low) and low[k + 4] in ASKING_YOU:  # "what kind of parent do you want to be?"
+                continue
+            return f"rhetorical 'what {low[k + 1]} of {low[k + 3]}'"
+    for k in range(len(low) - 3):
+        if low[k] == "you" and low[k + 1] in {"'re", "are"} and low[k + 2] in {"a", "an", "such"}:
+            rest = [w for w in low[k + 3 : k + 6] if w not in {"a", "an", "total", "complete", "real", "bloody"}]
+            if rest and rest[0] in LABELS:
+                return f"labelling 'you're a {rest[0]}'"
+    if low and low[0] == "typical" and len(low) > 1 and low[1] in {",", "!", "."}:
+        return "sarcasm 'typical'"
+    return None
+
+
 def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
     """('confrontation'|'persuasion', start, end, score, why) for a blaming or advising sentence, else None."""
     toks = [t for t in sent if not t.is_space]
@@ -171,9 +235,12 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
     first = next((i for i, w in enumerate(low) if w not in FILLER and not toks[i].is_punct), len(low))
     if low[first : first + 2] == ["why", "not"] and first + 2 < len(toks) and toks[first + 2].pos_ == "VERB":
         return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why not {toks[first + 2].text}'"
+    text = " ".join(low)
+    found = _rhetorical(low, text)
+    if found:
+        return "confrontation", sent.start, sent.end, 0.8, f"rule: {found}"
     if "?" in low:  # other questions are left to the question rules and the classifiers
         return None
-    text = " ".join(low)
     # confrontation: an evaluative word about the person or the home, not negated, not inside a reflection/worry
     for k, w in enumerate(low):
         if w in EVALUATIVE and toks[k].pos_ in {"ADJ", "NOUN", "PROPN", "VERB"}:
