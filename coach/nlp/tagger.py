@@ -23,7 +23,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 
-from coach.nlp import features
+from coach.nlp import features, fusion
 from coach.nlp.phrasebank import FAMILY_TAGS, Entry, load_phrasebank
 
 MAX_CHARS = 5000
@@ -412,10 +412,28 @@ class Tagger:
                     score = 0.5 * score + 0.5 * float(qp.get(kind, 0.5))
                     why += f"; classifier: {kind} question {qp.get(kind, 0.0):.2f}"
                 add(f"{kind}_question", score, a, b, why)
+                if kind == "open" and fusion.is_preferred_future(text[a:b]):
+                    add(
+                        "preferred_future_question",
+                        0.75,
+                        a,
+                        b,
+                        "rule: a hypothetical or future time and what would be different then; " + why,
+                    )
             for c in cues:
                 if c.label_ == "worry" and a <= c.start_char < b and qcue is None:
                     add("statement_of_concern", 0.75, a, b, c._.why)
         if speaker == "practitioner":
+            # "It sounds like...", "Part of you...": a reflection, not information, advice or blame; and praise with
+            # no sign of sarcasm is not a confrontation, whatever the meaning-only layers say.
+            framed = [(a, b) for a, b, _ in sents if fusion.is_reflective_frame(text[a:b])]
+            praised = [(a, b) for a, b, _ in sents if fusion.is_praise(text[a:b])]
+            hits = [
+                h
+                for h in hits
+                if not (h.tag in fusion.NOT_IN_REFLECTION and any(h.start >= a and h.end <= b for a, b in framed))
+                and not (h.tag == "confrontation" and any(h.start >= a and h.end <= b for a, b in praised))
+            ]
             # Syntax judgements (advice, blame) only where nothing else explains the sentence: a worry, a bottom line,
             # an explanation or a reflection found by the other layers wins over the rule (precision first).
             for span in doc.spans.get("judgements", []):
@@ -434,16 +452,66 @@ class Tagger:
             # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
             # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
             has_prev = bool(x[0, 2 * features.DIM + 1] > 0)
+            cos_prev = float(x[0, 2 * features.DIM])
             claimed = any(h.tag not in REFLECTION_TAGS for h in hits)
             if rp >= REFLECTION_THRESHOLD and has_prev and not claimed and "reflection" in probs:
-                kind = "complex"
                 why = f"classifier: reflection {rp:.2f}"
-                rhead = self.heads.get("reflection")
-                if rhead is not None:
-                    rpp = dict(zip(rhead.classes, rhead.proba(x)[0], strict=False))
-                    kind = max(rpp, key=rpp.get)
-                    why += f", {kind} {rpp[kind]:.2f}"
-                add(f"{kind}_reflection", rp, 0, len(text.rstrip()), why)
+                if fusion.looks_like_summary(text):
+                    tag = "summary"
+                    why += "; several things gathered in one statement"
+                else:
+                    tag = f"{fusion.reflection_kind(cos_prev)}_reflection"
+                    why += f"; {tag.split('_')[0]}: similarity to what they said {cos_prev:.2f}"
+                add(tag, rp, 0, len(text.rstrip()), why)
+            if not has_prev:  # a reflection reflects something said: without it, only "It sounds like..." counts
+                hits = [
+                    h
+                    for h in hits
+                    if h.tag not in ("simple_reflection", "complex_reflection")
+                    or any(h.start >= a and h.end <= b for a, b in framed)
+                ]
+            if has_prev:  # simple or complex is decided by how far the reflection moves from what was said
+                for h in hits:
+                    if h.tag in ("simple_reflection", "complex_reflection") and "similarity" not in h.why:
+                        kind = fusion.reflection_kind(cos_prev)
+                        if h.tag != f"{kind}_reflection":
+                            h.tag = f"{kind}_reflection"
+                            h.why += f"; {kind}: similarity to what they said {cos_prev:.2f}"
+            # a question about a step on the scale, or about what the child would notice, is not a preferred future
+            hits = [
+                h
+                for h in hits
+                if not (
+                    h.tag == "preferred_future_question"
+                    and h.why.startswith("rule: a hypothetical")
+                    and any(
+                        s.tag in ("scaling_question", "child_focus") and s.start < h.end and h.start < s.end
+                        for s in hits
+                    )
+                )
+            ]
+            # statements by definition are never read into a sentence written as a question
+            questions = [(a, b) for a, b, _ in sents if fusion.is_question_sentence(text[a:b])]
+            hits = [
+                h
+                for h in hits
+                if not (h.tag in fusion.STATEMENT_ONLY and any(h.start >= a and h.end <= b for a, b in questions))
+            ]
+            # a scaling question asking for a number is closed; one asking what a step up would take is open;
+            # an exception or preferred-future question asked with a wh-word invites a story: open
+            for h in hits:
+                if h.tag not in ("open_question", "closed_question"):
+                    continue
+                near = {s.tag for s in hits if s.start < h.end and h.start < s.end}
+                if h.tag == "closed_question" and "wh-word" in h.why and "scaling_question" not in near:
+                    if near & {"exception_question", "preferred_future_question"}:
+                        h.tag = "open_question"
+                        h.why += "; exception or preferred-future question: invites a story"
+                if "scaling_question" in near:
+                    kind = fusion.scaling_kind(text[h.start : h.end])
+                    if h.tag != f"{kind}_question":
+                        h.tag = f"{kind}_question"
+                        h.why += f"; scaling question asking for {'a description' if kind == 'open' else 'a number'}"
         hits = _miti_limit(_dedupe(hits))
         result = TagResult(techniques=hits, probabilities=probs)
         tags = {h.tag for h in hits}
@@ -494,16 +562,8 @@ def _dedupe(hits: list[TechniqueHit]) -> list[TechniqueHit]:
         ]
     if any(h.tag == "summary" for h in kept):  # a summary is the reflection of the turn
         kept = [h for h in kept if h.tag not in ("simple_reflection", "complex_reflection")]
-    specific = [h for h in kept if h.tag in SPECIFIC_QUESTION_TAGS or h.tag in ("seeking_collaboration", "child_focus")]
-    if specific:
-        kept = [
-            h
-            for h in kept
-            if not (
-                h.tag in ("open_question", "closed_question")
-                and any(s.start < h.end and h.start < s.end for s in specific)
-            )
-        ]
+    # A scaling, exception, preferred-future, child-focus or collaboration question keeps its open/closed tag too:
+    # every question is open or closed (TECHNIQUES.md, phrasebank README), and MITI's % open needs it.
     kept.sort(key=lambda h: (h.start, -h.score))
     return kept
 
