@@ -199,6 +199,10 @@ RHETORICAL = (
     ("playing the victim", "labelling 'playing the victim'"),
     ("feeling sorry for yourself", "put-down 'feeling sorry for yourself'"),
 )
+# "you'll end up in prison or dead": a scare, unless said as a worry or a possibility
+DIRE = frozenset("prison jail inside dead care homeless gutter".split())
+SOFT_WARNING = frozenset("might may could honest worried afraid worry scared frightened".split())
+HURT = frozenset("upsetting hurting upset hurt worrying scaring frightening letting damaging ashamed".split())
 ASKING_YOU = frozenset("do would are were will could can should".split())
 KIND_OF = frozenset("mother mum mam father dad parent person man woman".split())
 # "you're a drunk": a label for the person (only right after "you are a/an", so "in danger" is never a label)
@@ -221,6 +225,10 @@ def _rhetorical(low: list[str], text: str) -> str | None:
             rest = [w for w in low[k + 3 : k + 6] if w not in {"a", "an", "total", "complete", "real", "bloody"}]
             if rest and rest[0] in LABELS:
                 return f"labelling 'you're a {rest[0]}'"
+    for k in range(len(low) - 4):
+        if low[k : k + 2] == ["do", "you"] and low[k + 2] in {"know", "realise", "realize"} and low[k + 3] == "how":
+            if set(low[k + 4 : k + 10]) & HURT:
+                return f"guilt trip 'do you {low[k + 2]} how...'"
     if low and low[0] == "typical" and len(low) > 1 and low[1] in {",", "!", "."}:
         return "sarcasm 'typical'"
     return None
@@ -267,6 +275,9 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
         if w in {"'ll", "will"} and low[k - 1 : k] == ["you"] and threat and set(low) & CHILD_WORDS:
             if not set(low) & {"might", "may", "could", "honest", "worried", "afraid"}:
                 return "confrontation", sent.start, sent.end, 0.75, "rule: threat 'you will lose'"
+        scare = low[k + 1 : k + 3] == ["end", "up"] and set(low[k + 3 : k + 6]) & DIRE
+        if w in {"'ll", "will"} and low[k - 1 : k] == ["you"] and scare and not set(low) & SOFT_WARNING:
+            return "confrontation", sent.start, sent.end, 0.75, "rule: scare 'you will end up...'"
         if w in {"deserve", "deserves"} and nxt == "better" and not set(low) & FRAMES:
             return "confrontation", sent.start, sent.end, 0.7, "rule: moralising 'deserve better'"
         if w == "shame" and nxt == "on":
