@@ -26,3 +26,16 @@ def test_cache_is_bounded(tagger: Tagger) -> None:
     n = tagger_module.EMBED_CACHE_SIZE + 40
     tagger.tag_many([TagInput(f"Cai went to school on {k} days this term.") for k in range(n)])
     assert len(tagger._emb_cache) == tagger_module.EMBED_CACHE_SIZE
+
+
+def test_sentences_split_otherwise_than_punctuation_get_their_own_vectors(tagger: Tagger) -> None:
+    """Encoding starts before spaCy splits sentences, from a punctuation guess; where spaCy splits otherwise
+    ("Dr." does not end a sentence for it), the result must be what encoding spaCy's own sentences gives."""
+    item = TagInput("Dr. Evans rang this morning. She asked how Cai is sleeping since the move?", previous="Fine.")
+    tagger.clear_cache()
+    guessed = tagger.tag_many([item])[0].to_json()
+    tagger.clear_cache()
+    doc = tagger._parse([item.text])[0]
+    sentences = [item.text[s.start_char : s.end_char] for s in doc.sents]
+    tagger._embed_cached([item.text, "Fine.", *sentences])  # exactly spaCy's strings, nothing guessed
+    assert tagger.tag_many([item])[0].to_json() == guessed
