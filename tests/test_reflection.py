@@ -332,3 +332,23 @@ def test_decisions_while_writing_survive_a_kill_and_are_carried_into_the_finish(
         assert link.decided_at is not None
     with pytest.raises(R.ReflectionError, match="already finished"):
         R.decide_draft(store, draft.id, home.id, "There was food in the fridge.", "rejected")
+
+
+def test_a_decision_on_a_sentence_edited_away_is_not_quoted_as_evidence(sqlite_url: str, linker: Linker) -> None:
+    from coach.services import report
+
+    store = Store.open(sqlite_url)
+    case = _case(store)
+    home = case.areas[0]
+    draft = R.start(store, case.id, date(2026, 11, 20))
+    R.save_draft(store, draft.id, {"what-happened": "The bins were overflowing by the back door."})
+    R.decide_draft(store, draft.id, home.id, "The bins were overflowing by the back door.", "confirmed")
+    # The practitioner rewrites the answer before finishing: the confirmed sentence no longer exists.
+    R.save_draft(store, draft.id, {"what-happened": "Mum had cleared the bins and the kitchen was tidy."})
+    R.finish(store, draft.id, tagger=None, linker=linker)
+    text = R.get(store, draft.id).text
+    quoted = [s for ev in R.area_reflections(store, home.id) for s in ev.sentences]
+    assert "The bins were overflowing by the back door." not in quoted
+    excerpts = [e.sentence for a in report.build(store, case.reference).areas for e in a.excerpts]
+    assert "The bins were overflowing by the back door." not in excerpts
+    assert all(sentence in text for sentence in quoted + excerpts)

@@ -843,7 +843,12 @@ def area_reflections(store: Any, area_id: int) -> list[AreaEvidence]:
         rows = s.exec(
             select(AreaLink, Reflection)
             .join(Reflection, AreaLink.reflection_id == Reflection.id)
-            .where(AreaLink.area_id == area_id, AreaLink.status != "rejected", Reflection.status == "final")
+            .where(
+                AreaLink.area_id == area_id,
+                AreaLink.status != "rejected",
+                AreaLink.start.is_not(None),  # a decision on a sentence edited away before finishing
+                Reflection.status == "final",
+            )
             .order_by(Reflection.visit_date.desc(), Reflection.id.desc(), AreaLink.start)
         ).all()
     out: dict[int, AreaEvidence] = {}

@@ -97,6 +97,7 @@ def build(store: Any, ref: str, today: date | None = None) -> CaseReport:
                 .where(
                     AreaLink.area_id == a.id,
                     AreaLink.status.in_(tuple(STATUS_ORDER)),
+                    AreaLink.start.is_not(None),  # decision on a sentence edited away before finishing
                     Reflection.status == "final",
                 )
             ).all()
