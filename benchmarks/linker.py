@@ -137,6 +137,8 @@ def main() -> None:
     for split in ("fit", "held_out") + (("final",) if args.final else ()):
         part = [c for c in cases if c["split"] == split]
         line(split, part, evaluate(linker, part))
+        if split == "final":  # f02 is unpunctuated shorthand: as one paragraph it is one long "sentence"
+            line("final/nl", part, evaluate(linker, part, joiner="\n"))
     dev = [c for c in cases if c["split"] in ("fit", "held_out")]
     line(f"cv{args.folds}", dev, grouped_cv(linker, dev, args.folds))
 

@@ -8,7 +8,10 @@ the area, plus how much better the area fits than the case's other areas (and th
 no area, prompts/reflection/linker/background.yaml), plus similarity to example observations of the area's
 closest topics in an evidence bank (prompts/reflection/linker/evidence.yaml: "the cot had only a fitted
 sheet" is evidence about "Safe sleep"), plus the neighbouring sentences' fit (a reflection discusses an area
-over a few sentences). A logistic model turns these features into a calibrated 0..1 score, and one decision
+over a few sentences, and "She said it was..." goes on about the previous sentence's topic), plus the best
+clause of a sentence that names several areas ("home 6, sleep 5, drugs 4"), plus how far above the text's other
+sentences and the background the sentence fits each area (every area on one scale). A logistic model
+(prompts/reflection/linker/weights.json) turns these features into a calibrated 0..1 score, and one decision
 threshold (chosen on the `fit` half of tests/data/link_set.yaml) decides what is suggested.
 
 Feedback for a case (links the practitioner confirmed, added or rejected) moves later scores: a sentence
@@ -650,17 +653,21 @@ def load_link_set(path: str) -> list[dict]:
     return cases
 
 
-def evaluate(linker: Linker, cases: Sequence[dict], threshold: float | None = None) -> dict[str, float]:
+def evaluate(
+    linker: Linker, cases: Sequence[dict], threshold: float | None = None, joiner: str = " "
+) -> dict[str, float]:
     """Precision, recall and F1 of sentence x area decisions, linking each case's reflection as one text.
 
-    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most.
+    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most. `joiner` (one
+    character) joins the sentences: " " is a paragraph; "\n" is notes written one per line, which is how
+    unpunctuated shorthand is split at all.
     """
     thr = linker.threshold if threshold is None else threshold
     tp = fp = fn = 0
     for case in cases:
         areas = case["areas"]
         texts = [t for t, _ in case["sentences"]]
-        text = " ".join(texts)
+        text = joiner.join(texts)
         rows = linker.scores(text, areas)
         offset = 0
         for sent_text, gold in case["sentences"]:
