@@ -309,6 +309,59 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
     return None
 
 
+# Family pushback at the worker or the service (discord): words aimed at the relationship, not at the behaviour.
+DISCORD_PHRASES = (
+    ("who do you think you are", "'who do you think you are'"),
+    ("you did n't even ", "'you didn't even'"),
+    ("you do n't even ", "'you don't even'"),
+    ("you never even ", "'you never even'"),
+    ("my solicitor", "'my solicitor'"),
+    ("my brief", "'my brief'"),
+    ("with a warrant", "'come back with a warrant'"),
+    ("do n't lecture me", "'don't lecture me'"),
+    ("stop lecturing", "'stop lecturing'"),
+    ("you do n't listen", "'you don't listen'"),
+    ("you never listen", "'you never listen'"),
+    ("tick your boxes", "'tick your boxes'"),
+    ("ticking boxes", "'ticking boxes'"),
+    ("had it in for me", "'had it in for me'"),
+    ("out to get me", "'out to get me'"),
+    ("never liked me", "'never liked me'"),
+    ("i know what you 're trying to do", "'I know what you're trying to do'"),
+    ("i 'm not answering", "'I'm not answering'"),
+    ("are liars", "'are liars'"),
+)
+# "your stupid plan", "your little report": contempt for the worker's tools
+CONTEMPT = frozenset("stupid little precious poxy bloody pathetic".split())
+WORKER_THINGS = frozenset("plan report boxes forms form meeting meetings job assessment questions file".split())
+NOT_DISCORD = frozenset("sorry not".split())
+
+
+def discord(sent: Span) -> tuple[int, int, float, str] | None:
+    """(start, end, score, why) for a family line pushing back at the worker or the service, else None."""
+    low = [t.lower_ for t in sent if not t.is_space]
+    padded = f" {' '.join(low)} "
+    for phrase, why in DISCORD_PHRASES:
+        k = padded.find(f" {phrase}")
+        if k >= 0:
+            before = padded[:k].split()
+            if phrase in ("out to get me", "never liked me", "had it in for me") and set(before) & NOT_DISCORD:
+                continue  # "I know you're not out to get me"
+            if "sorry" in low:
+                continue
+            return sent.start, sent.end, 0.8, f"rule: pushback {why}"
+    for k in range(len(low) - 2):
+        if low[k] == "your" and low[k + 1] in CONTEMPT and low[k + 2] in WORKER_THINGS:
+            return sent.start, sent.end, 0.8, f"rule: contempt 'your {low[k + 1]} {low[k + 2]}'"
+    return None
+
+
+def _about_self(doc: Doc, end: int) -> bool:
+    """The words after 'I'm worried (that)' are about the speaker ('I've left...', 'I'll be late')."""
+    k = end + 1 if end < len(doc) and doc[end].lower_ == "that" else end
+    return k < len(doc) and doc[k].lower_ == "i"
+
+
 class SyntaxCues:
     """Questions by form, second-person statements, modal obligation, first-person worry, scales and numbers."""
 
@@ -387,12 +440,18 @@ class SyntaxCues:
                         "rule: second-person statement '" + " ".join(w.text for w in words[:2]) + "'",
                     )
                 )
+            pushback = discord(sent)
+            if pushback is not None:
+                a, b, score, why = pushback
+                _group(doc, "pushback").append(_span(doc, a, b, "discord", score, why))
             found = judgement(sent)
             if found is not None:
                 tag, a, b, score, why = found
                 _group(doc, "judgements").append(_span(doc, a, b, tag, score, why))
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
+            if label == "worry" and _about_self(doc, end):
+                continue  # "I'm worried I've left my lights on": the worker's own worry, not one about the child
             cues.append(_span(doc, start, end, label, 0.7, f"rule: {label.replace('_', ' ')} '{doc[start:end].text}'"))
         return doc
 

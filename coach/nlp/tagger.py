@@ -398,6 +398,9 @@ class Tagger:
         for span in doc.spans.get("techniques", []):
             if self.speaker_of.get(span.label_, "practitioner") == speaker:
                 add(span.label_, span._.score, span.start_char, span.end_char, span._.why)
+        if speaker == "family":  # pushback at the worker by form (coach.nlp.components.discord)
+            for span in doc.spans.get("pushback", []):
+                add(span.label_, span._.score, span.start_char, span.end_char, span._.why)
         cues = list(doc.spans.get("cues", []))
         tech = self.heads.get("technique")
         for a, b, vec in sents:
