@@ -281,7 +281,9 @@ def facets(area: Area) -> list[str]:
 def clauses(sentence: str) -> list[str]:
     """The clauses of a sentence that may each be about a different area ("home 6, sleep 5, drugs 4"), or []."""
     parts = [p.strip() for p in CLAUSE_RE.split(sentence) if p and len(p.split()) >= 1 and any(c.isalpha() for c in p)]
-    if len(parts) < 2:
+    # Two-part sentences rarely name two areas; skipping them halves the clauses to encode (speed) at no
+    # measurable cost in grouped CV.
+    if len(parts) < 3:
         return []
     return parts[:MAX_CLAUSES]
 
