@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from coach.nlp import tagger as tagger_module
 from coach.nlp.tagger import Tagger, TagInput
@@ -39,3 +40,18 @@ def test_sentences_split_otherwise_than_punctuation_get_their_own_vectors(tagger
     sentences = [item.text[s.start_char : s.end_char] for s in doc.sents]
     tagger._embed_cached([item.text, "Fine.", *sentences])  # exactly spaCy's strings, nothing guessed
     assert tagger.tag_many([item])[0].to_json() == guessed
+
+
+def test_phrasebank_embeddings_come_from_the_disk_cache_at_the_second_start(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example embeddings are written once and read back (not recomputed) at the next start."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    texts = ["Who helps you on the hard mornings?", "You got Cai to school every day this week."]
+    first = tagger_module._cached_embed(texts)
+    files = list((tmp_path / ".cache" / "coach").glob("phrasebank-*.npy"))
+    assert len(files) == 1
+    stamp = files[0].stat().st_mtime_ns
+    second = tagger_module._cached_embed(texts)
+    assert files[0].stat().st_mtime_ns == stamp  # read, not rewritten
+    assert np.array_equal(first, second) and second.shape == (2, 384)
