@@ -23,7 +23,6 @@ from coach.nlp.marks import EvidenceMarker  # danger/safety marks (negation-awar
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 AREA_PREFIX = "area:"
 SCALE_SUFFIX = ":scale"
-MARK_TAGS = ("risk_evidence", "protective_evidence")
 DECISIONS = ("confirmed", "rejected", "added")
 
 
