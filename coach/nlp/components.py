@@ -15,10 +15,27 @@ from spacy.tokens import Doc, Span, SpanGroup
 
 from coach.nlp.features import WH
 
-if not Span.has_extension("why"):
-    Span.set_extension("why", default="")
-if not Span.has_extension("score"):
-    Span.set_extension("score", default=0.0)
+
+def _ext(name: str, default: object) -> None:
+    """A span attribute stored per (label, start, end) in doc.user_data.
+
+    spaCy keys span extension values by character offsets only, so a question cue and a judgement over the same
+    sentence would share (and overwrite) one 'why' and one score; the label keeps them apart."""
+
+    def key(span: Span) -> tuple:
+        return ("coach", name, span.label_, span.start_char, span.end_char)
+
+    def getter(span: Span) -> object:
+        return span.doc.user_data.get(key(span), default)
+
+    def setter(span: Span, value: object) -> None:
+        span.doc.user_data[key(span)] = value
+
+    Span.set_extension(name, getter=getter, setter=setter, force=True)
+
+
+_ext("why", "")
+_ext("score", 0.0)
 
 OPEN_WH = {"what", "how", "why"}
 SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "your", "cai", "anyone", "anybody"}
