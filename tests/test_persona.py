@@ -157,3 +157,20 @@ def test_goal_reached_with_trust_and_change_talk(scenarios) -> None:
     assert engine.state.goal_reached
     assert engine.state.trust >= scenario.goal_trust
     assert engine.state.change_talk >= scenario.goal_change_talk
+
+
+def test_pushback_written_for_a_provocation_does_not_answer_empathy(scenarios) -> None:
+    """A discord line cued by confrontation or persuasion is not the reply to a reflection on its own topic."""
+    checked = 0
+    for scenario in scenarios.values():
+        for line in scenario.responses:
+            if line.talk != "discord" or not line.cue:
+                continue
+            engine = PersonaEngine(scenario, seed=1)
+            engine.opening()
+            topic = line.topic if isinstance(line.topic, str) else ", ".join(line.topic)
+            reply = engine.respond(f"It sounds like {topic.split(',')[0]} really matters to you.", {"complex_reflection"})
+            checked += 1
+            provoked = reply.line.talk == "discord" and reply.line.cue and "complex_reflection" not in reply.line.cue
+            assert not (provoked and reply.state.stance != "hostile"), (scenario.id, line.id, reply.line.id)
+    assert checked >= 30

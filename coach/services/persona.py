@@ -316,6 +316,8 @@ class PersonaEngine:
             score -= 0.35 * self.state.used.count(line.id)
             if line.disclosure and not (tags & EMPATHY):
                 score -= 0.1
+            if line.talk == "discord" and line.cue and not tags & set(line.cue) and tags & EMPATHY:
+                score -= 0.3  # pushback written for a provocation (its cue) is not the answer to empathy
             score += rng.uniform(0.0, 0.05)
             if best is None or (score, line.id) > best:
                 best = (score, line.id)
