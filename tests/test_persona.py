@@ -169,7 +169,9 @@ def test_pushback_written_for_a_provocation_does_not_answer_empathy(scenarios) -
             engine = PersonaEngine(scenario, seed=1)
             engine.opening()
             topic = line.topic if isinstance(line.topic, str) else ", ".join(line.topic)
-            reply = engine.respond(f"It sounds like {topic.split(',')[0]} really matters to you.", {"complex_reflection"})
+            reply = engine.respond(
+                f"It sounds like {topic.split(',')[0]} really matters to you.", {"complex_reflection"}
+            )
             checked += 1
             provoked = reply.line.talk == "discord" and reply.line.cue and "complex_reflection" not in reply.line.cue
             assert not (provoked and reply.state.stance != "hostile"), (scenario.id, line.id, reply.line.id)
