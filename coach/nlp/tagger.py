@@ -171,7 +171,7 @@ class Tagger:
     _class_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, phrasebank_dir: Path | None = None) -> None:
-        from coach.nlp.models import configure_runtime, load_spacy_base
+        from coach.nlp.models import configure_runtime, load_encoder, load_spacy_base
 
         configure_runtime()  # before components imports spaCy, which imports torch
         from coach.nlp import components  # noqa: F401  (registers the spaCy factories)
@@ -186,6 +186,9 @@ class Tagger:
         self._disabled = [name for name in ("ner", "lemmatizer") if name in self.nlp.pipe_names]
         self._components = _coach_components(self.nlp, phrasebank_dir)
         self.heads = load_heads()
+        # Loaded now even when the phrasebank embeddings come from the disk cache: "models ready" means the first
+        # tag() does not pay for loading the encoder.
+        load_encoder()
         self._build_examples()
 
     # ---- loading ----
