@@ -1,1 +1,3 @@
-"""Local NLP: spaCy pipeline with technique components, MiniLM embeddings, trained classifiers, linking. Never imports Textual."""
+"""Local NLP: spaCy pipeline with technique components, MiniLM embeddings, trained classifiers, linking.
+
+Never imports Textual."""
