@@ -28,39 +28,68 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SET = ROOT / "tests" / "data" / "link_set.yaml"
 MARKS_SET = ROOT / "tests" / "data" / "marks_set.yaml"
+FINAL2 = ROOT / "tests" / "data" / "link_final2.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
 def _xy(linker, cases):
+    """Stacked (features, labels, case index) rows of sentence x area pairs, through the linker's own splitter."""
     import numpy as np
 
-    xs, ys = [], []
-    for case in cases:
-        feats = linker.features([t for t, _ in case["sentences"]], case["areas"])
-        for i, (_t, ids) in enumerate(case["sentences"]):
-            for j, area in enumerate(case["areas"]):
-                xs.append(feats[i, j])
-                ys.append(area.id in ids)
-    return np.array(xs), np.array(ys)
+    from coach.nlp.linker import case_features
+
+    xs, ys, gs = [], [], []
+    for k, case in enumerate(cases):
+        feats, gold = case_features(linker, case)
+        xs.append(feats.reshape(-1, feats.shape[-1]))
+        ys.append(gold.reshape(-1))
+        gs.append(np.full(gold.size, k))
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(gs)
 
 
 C_REG = 3.0
+# The operating point: the threshold with the best F1 among those whose precision is at least TARGET_PRECISION on
+# out-of-fold scores (issue 5 asks for precision >= 0.85; a wrong suggestion costs a practitioner more than a missed
+# one). Chosen on out-of-fold scores because in-sample scores are optimistic and precision drops on new writers.
+TARGET_PRECISION = 0.85
+INNER_FOLDS = 4
 
 
-def train(x, y) -> tuple:
-    """Logistic weights, bias and the F1-best threshold on (x, y): the one fitting recipe (--fit and CV)."""
-    import numpy as np
+def _fit_model(x, y):
     from sklearn.linear_model import LogisticRegression
 
-    model = LogisticRegression(C=C_REG, max_iter=5000).fit(x, y)
-    p = model.predict_proba(x)[:, 1]
-    best_f1, best_t = -1.0, 0.5
-    for t in np.arange(0.20, 0.80, 0.01):
-        tp = ((p >= t) & y).sum()
-        f1 = 2 * tp / ((p >= t).sum() + y.sum())
-        if f1 > best_f1:
-            best_f1, best_t = f1, float(t)
-    return model, round(best_t, 2)
+    return LogisticRegression(C=C_REG, max_iter=5000).fit(x, y)
+
+
+def choose_threshold(p, y, target: float = TARGET_PRECISION) -> float:
+    """Best-F1 threshold with precision >= target on (p, y); if none reaches it, the most precise one."""
+    import numpy as np
+
+    best, fallback = None, None
+    for t in np.arange(0.20, 0.95, 0.01):
+        pred = p >= t
+        tp = int((pred & y).sum())
+        if not pred.any():
+            continue
+        precision = tp / int(pred.sum())
+        f1 = 2 * tp / (int(pred.sum()) + int(y.sum()))
+        if precision >= target and (best is None or f1 > best[0]):
+            best = (f1, float(t))
+        if fallback is None or (precision, f1) > fallback[:2]:
+            fallback = (precision, f1, float(t))
+    return round(best[1] if best else fallback[2], 2)
+
+
+def train(x, y, groups) -> tuple:
+    """Logistic weights on (x, y) and the threshold chosen on grouped out-of-fold scores: one recipe (--fit, CV)."""
+    import numpy as np
+
+    cases = np.unique(groups)
+    oof = np.zeros(len(y))
+    for fold in range(INNER_FOLDS):
+        test = np.isin(groups, cases[fold::INNER_FOLDS])
+        oof[test] = _fit_model(x[~test], y[~test]).predict_proba(x[test])[:, 1]
+    return _fit_model(x, y), choose_threshold(oof, y)
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -70,40 +99,40 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def grouped_cv(linker, cases, k: int = 6) -> dict[str, float]:
-    """Leave-cases-out K-fold: fit on the other folds' cases, decide on this fold's, pool the counts."""
+def grouped_cv(linker, cases, k: int = 6) -> dict[str, dict]:
+    """Leave-cases-out K-fold: fit (weights and threshold) on the other folds' cases, decide on this fold's, pool.
+
+    Returns the pooled figures for all cases ("all") and for the c* and f* cases apart."""
     import numpy as np
 
-    data = [_xy(linker, [c]) for c in cases]
-    tp = fp = fn = 0
+    x, y, groups = _xy(linker, cases)
+    pred = np.zeros(len(y), dtype=bool)
     for fold in range(k):
-        train_idx = [i for i in range(len(cases)) if i % k != fold]
-        test_idx = [i for i in range(len(cases)) if i % k == fold]
-        x = np.vstack([data[i][0] for i in train_idx])
-        y = np.concatenate([data[i][1] for i in train_idx])
-        model, thr = train(x, y)
-        for i in test_idx:
-            xt, yt = data[i]
-            pred = model.predict_proba(xt)[:, 1] >= thr
-            tp += int((pred & yt).sum())
-            fp += int((pred & ~yt).sum())
-            fn += int((~pred & yt).sum())
-    p, r, f = _prf(tp, fp, fn)
-    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+        test = groups % k == fold
+        model, thr = train(x[~test], y[~test], groups[~test])
+        pred[test] = model.predict_proba(x[test])[:, 1] >= thr
+    out = {}
+    for name, keep in (("all", np.ones(len(y), dtype=bool)),) + tuple(
+        (prefix, np.isin(groups, [i for i, c in enumerate(cases) if c["id"].startswith(prefix)])) for prefix in "cf"
+    ):
+        tp, fp, fn = int((pred & y & keep).sum()), int((pred & ~y & keep).sum()), int((~pred & y & keep).sum())
+        p, r, f = _prf(tp, fp, fn)
+        out[name] = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+    return out
 
 
 def fit(linker, cases) -> None:
     from coach.nlp.linker import FEATURES
 
-    x, y = _xy(linker, [c for c in cases if c["split"] == "fit"])
-    model, best_t = train(x, y)
+    model, best_t = train(*_xy(linker, cases))
     out = {
         "features": list(FEATURES),
         "weights": [round(float(w), 4) for w in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 4),
         "threshold": best_t,
-        "fitted_on": "split fit of tests/data/link_set.yaml",
+        "fitted_on": "all 24 cases of tests/data/link_set.yaml (fit, held_out, final)",
         "C": C_REG,
+        "target_precision": TARGET_PRECISION,
     }
     WEIGHTS_JSON.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {WEIGHTS_JSON}: threshold {best_t}")
@@ -111,8 +140,8 @@ def fit(linker, cases) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the fit half")
-    parser.add_argument("--final", action="store_true", help="also report the untouched `final` cases")
+    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on all 24 cases")
+    parser.add_argument("--final2", action="store_true", help="also report the untouched g01-g06 cases (run once)")
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     args = parser.parse_args()
@@ -133,14 +162,19 @@ def main() -> None:
             f"recall={r['recall']:.3f} F1={r['f1']:.3f} (tp={r['tp']} fp={r['fp']} fn={r['fn']})"
         )
 
-    print(f"threshold={linker.threshold}")
-    for split in ("fit", "held_out") + (("final",) if args.final else ()):
+    print(f"threshold={linker.threshold}  (shipped weights, fitted on all 24 cases: the lines below are in-sample)")
+    for split in ("fit", "held_out", "final"):
         part = [c for c in cases if c["split"] == split]
         line(split, part, evaluate(linker, part))
-        if split == "final":  # f02 is unpunctuated shorthand: as one paragraph it is one long "sentence"
-            line("final/nl", part, evaluate(linker, part, joiner="\n"))
-    dev = [c for c in cases if c["split"] in ("fit", "held_out")]
-    line(f"cv{args.folds}", dev, grouped_cv(linker, dev, args.folds))
+    line("all/nl", cases, evaluate(linker, cases, joiner="\n"))
+    cv = grouped_cv(linker, cases, args.folds)
+    for name in ("all", "c", "f"):
+        part = [c for c in cases if name == "all" or c["id"].startswith(name)]
+        line(f"cv{args.folds} {name}", part, cv[name])
+    if args.final2:
+        final2 = load_link_set(str(FINAL2))
+        line("final2", final2, evaluate(linker, final2))
+        line("final2/nl", final2, evaluate(linker, final2, joiner="\n"))
 
     # Danger / safety marks (coach/nlp/marks.py) on tests/data/marks_set.yaml; thresholds chosen on the even items.
     from coach.nlp.marks import EvidenceMarker, evaluate_marks, load_marks_set

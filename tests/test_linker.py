@@ -62,6 +62,36 @@ def test_offsets_point_into_the_text(linker: Linker) -> None:
     assert by_area.get("drink") == ["She was sober."]
 
 
+def test_notes_without_full_stops_are_split_into_short_sentences(linker: Linker) -> None:
+    """Bullets, semicolons and spaced dashes end a sentence; a long run of shorthand is cut at commas and "then"."""
+    text = (
+        "- fridge had milk and bread\n* bin bags gone from the hall; sink still full\n"
+        "asked about school - late twice, alarm set now\n"
+        "quick chat w mum at the door she was sober, said she had not had a drink since friday "
+        "and then she showed me the alcohol service letter, kitchen floor mopped, mali's uniform washed and ironed"
+    )
+    sents = linker.split(text)
+    for s in sents:
+        assert text[s.start : s.end] == s.text
+    assert [s.text for s in sents[:5]] == [
+        "fridge had milk and bread",
+        "bin bags gone from the hall",
+        "sink still full",
+        "asked about school",
+        "late twice, alarm set now",
+    ]
+    rest = [s.text for s in sents[5:]]
+    assert len(rest) >= 3, rest  # the 38-word run is no longer one "sentence" about every area
+    assert all(len(s.split()) <= 25 for s in rest), rest
+    assert any(s.startswith("and then she showed me") for s in rest), rest
+    # Ordinary punctuated prose with commas is left as it was.
+    prose = "Mum was sober, calm and warm with Mali, and the kitchen was clean. School rang me."
+    assert [s.text for s in linker.split(prose)] == [
+        "Mum was sober, calm and warm with Mali, and the kitchen was clean.",
+        "School rang me.",
+    ]
+
+
 def test_empty_text_and_no_areas(linker: Linker) -> None:
     assert linker.link("", AREAS) == []
     assert linker.link("   \n ", AREAS) == []

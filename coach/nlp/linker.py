@@ -292,6 +292,111 @@ def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
+# Sentence breaks besides full stops: line breaks, bullets at a line start, semicolons, dashes with spaces round them.
+BREAK_RE = re.compile(r"\n+|;|\s[-\u2013\u2014]+\s|^[ \t]*(?:[-*\u2022\u2013]|\d+[.)])[ \t]+", re.MULTILINE)
+# A run longer than this many words after those breaks is shorthand without full stops, cut at RUN_BREAK_RE.
+LONG_RUN = 25
+RUN_BREAK_RE = re.compile(r"[,:]\s+|\s+(?=and\s+then\b)|(?<!\band)\s+(?=then\b)")
+MIN_PIECE_WORDS = 3  # a shorter piece of a cut run joins the piece before it ("2pm", "brother helping")
+
+
+# People's names in the area texts ("Kai's temper") are replaced by NAME_STAND_IN in the area texts and the
+# sentences before scoring: a sentence that names Kai is not evidence about his temper for that reason alone.
+MASK_NAMES = True
+NAME_STAND_IN = "they"
+_NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+def area_names(areas: Sequence[Area]) -> set[str]:
+    """Capitalised words inside the areas' texts (not opening a sentence) that are not common words: names."""
+    stops = _stops()
+    names: set[str] = set()
+    for a in areas:
+        for text in (a.title, a.concern, a.good_enough):
+            for m in _NAME_RE.finditer(text):
+                word = m.group()
+                if word.lower() not in stops and word.lower() not in _COMMON_CAPS:
+                    names.add(word)
+            first = WORD_RE.match(text.strip())
+            if first and first.group().endswith("'s") and first.group()[:-2].lower() not in stops | _COMMON_CAPS:
+                names.add(first.group()[:-2])
+    return names
+
+
+_COMMON_CAPS = {
+    "mum",
+    "mam",
+    "dad",
+    "mother",
+    "father",
+    "nan",
+    "grandad",
+    "grandma",
+    "baby",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "english",
+    "christmas",
+    "nursery",
+    "school",
+}
+
+
+def _without_names(sentences: Sequence[str], areas: Sequence[Area]) -> tuple[list[str], list[Area]]:
+    """Sentences and areas with the areas' people's names replaced by NAME_STAND_IN (see MASK_NAMES)."""
+    names = area_names(areas)
+    if not names:
+        return list(sentences), list(areas)
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.IGNORECASE
+    )
+
+    def mask(text: str) -> str:
+        return pattern.sub(NAME_STAND_IN, text)
+
+    return [mask(s) for s in sentences], [
+        Area(a.id, mask(a.title), mask(a.concern), mask(a.good_enough)) for a in areas
+    ]
+
+
+def _segments(text: str, breaks: re.Pattern[str], start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of text[start:end] between matches of `breaks` (offsets into `text`; may be blank)."""
+    spans, pos = [], start
+    for match in breaks.finditer(text, start, end):
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, end))
+    return spans
+
+
+def _merge_short(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join pieces of fewer than MIN_PIECE_WORDS words to the piece before them (the first to the one after)."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and len(text[start:end].split()) < MIN_PIECE_WORDS:
+            out[-1] = (out[-1][0], end)
+        elif out and len(text[out[-1][0] : out[-1][1]].split()) < MIN_PIECE_WORDS:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence | None:
+    """text[start:end] without surrounding whitespace, as a Sentence; None if it has no letters or digits."""
+    piece = text[start:end]
+    lead = len(piece) - len(piece.lstrip())
+    s_text = piece.strip()
+    if not s_text or not any(ch.isalnum() for ch in s_text):
+        return None
+    return Sentence(start=start + lead, end=start + lead + len(s_text), text=s_text)
+
+
 class Linker:
     """Scores sentence x area pairs; safe to call from a worker thread (its caches are locked)."""
 
@@ -386,7 +491,13 @@ class Linker:
 
     # ---- sentences ----
     def split(self, text: str) -> list[Sentence]:
-        """Sentences with character offsets into `text` (whitespace trimmed)."""
+        """Sentences with character offsets into `text` (whitespace and bullet marks trimmed).
+
+        Line breaks, bullets, semicolons and spaced dashes end a sentence as well as full stops: practitioners write
+        notes as lists and as "asked about sleeping - still on the sofa". A run still longer than LONG_RUN words
+        after that is shorthand without full stops ("stairs cleared first time since..., skip booked, brother
+        helping"); it is cut at its commas and colons and before a lower-case "then", so that one run of notes
+        does not become one "sentence" linked to every area."""
         if not text or not text.strip():
             return []
         if self._sentencizer is None:
@@ -397,17 +508,17 @@ class Linker:
             self._tokenizer = load_spacy_base().tokenizer
             self._sentencizer = Sentencizer()
         out: list[Sentence] = []
-        # Line breaks end a sentence too: practitioners write notes as lists.
-        for block in re.finditer(r"[^\n]+", text):
-            doc = self._sentencizer(self._tokenizer(block.group()))
+        for start, end in _segments(text, BREAK_RE, 0, len(text)):
+            doc = self._sentencizer(self._tokenizer(text[start:end]))
             for sent in doc.sents:
-                s_text = sent.text.strip()
-                if not s_text or not any(ch.isalnum() for ch in s_text):
-                    continue
-                start = block.start() + sent.start_char
-                lead = len(sent.text) - len(sent.text.lstrip())
-                start += lead
-                out.append(Sentence(start=start, end=start + len(s_text), text=s_text))
+                s_start, s_end = start + sent.start_char, start + sent.end_char
+                pieces = [(s_start, s_end)]
+                if len(text[s_start:s_end].split()) > LONG_RUN:
+                    pieces = _merge_short(text, _segments(text, RUN_BREAK_RE, s_start, s_end))
+                for p_start, p_end in pieces:
+                    sentence = _trimmed(text, p_start, p_end)
+                    if sentence is not None:
+                        out.append(sentence)
         return out
 
     # ---- embeddings ----
@@ -447,6 +558,8 @@ class Linker:
         feats = np.zeros((n, m, len(FEATURES)), dtype=np.float32)
         if n == 0 or m == 0:
             return feats
+        if MASK_NAMES:
+            sentences, areas = _without_names(sentences, areas)
         area_facets = [facets(a) for a in areas]
         fixed: list[str] = []
         for a in areas:
@@ -637,7 +750,10 @@ class Linker:
 
 
 def load_link_set(path: str) -> list[dict]:
-    """The calibration set: a list of cases {id, split, areas: [Area], sentences: [(text, [area ids])]}."""
+    """A labelled set: cases {id, split, joiner, areas: [Area], sentences: [(text, [area ids])]}.
+
+    `joiner` (default " ") is how the case's sentences are joined into the text that is linked: " " a paragraph,
+    "\n" notes written one per line."""
     import yaml
 
     with open(path, encoding="utf-8") as fh:
@@ -648,6 +764,7 @@ def load_link_set(path: str) -> list[dict]:
             {
                 "id": case["id"],
                 "split": case.get("split", "fit"),
+                "joiner": str(case.get("joiner", " ")),
                 "areas": [Area.from_mapping(a) for a in case["areas"]],
                 "sentences": [(str(t), [str(x) for x in ids]) for t, ids in case["sentences"]],
             }
@@ -655,36 +772,50 @@ def load_link_set(path: str) -> list[dict]:
     return cases
 
 
+def case_features(linker: Linker, case: dict, joiner: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(features, gold) for a labelled case as the app would see it: shapes (n_gold, n_areas, F) and (n_gold, n_areas).
+
+    The case's sentences are joined into one text (with `joiner`, else the case's own) and split and scored by the
+    linker; each gold sentence gets the features of the linker sentence that overlaps it most. So training and
+    evaluation both see the linker's own sentence boundaries (shorthand run together is not pre-split for it)."""
+    import numpy as np
+
+    join = case.get("joiner", " ") if joiner is None else joiner
+    areas = case["areas"]
+    texts = [t for t, _ in case["sentences"]]
+    sents = linker.split(join.join(texts))
+    feats = linker.features([s.text for s in sents], areas)
+    out = np.zeros((len(texts), len(areas), len(FEATURES)), dtype=np.float32)
+    gold = np.zeros((len(texts), len(areas)), dtype=bool)
+    offset = 0
+    for g, (sent_text, ids) in enumerate(case["sentences"]):
+        start, end = offset, offset + len(sent_text)
+        offset = end + len(join)
+        overlaps = [min(end, s.end) - max(start, s.start) for s in sents]
+        best = int(np.argmax(overlaps)) if overlaps else -1
+        if best >= 0 and overlaps[best] > 0:
+            out[g] = feats[best]
+        gold[g] = [a.id in ids for a in areas]
+    return out, gold
+
+
 def evaluate(
-    linker: Linker, cases: Sequence[dict], threshold: float | None = None, joiner: str = " "
+    linker: Linker, cases: Sequence[dict], threshold: float | None = None, joiner: str | None = None
 ) -> dict[str, float]:
     """Precision, recall and F1 of sentence x area decisions, linking each case's reflection as one text.
 
-    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most. `joiner` (one
-    character) joins the sentences: " " is a paragraph; "\n" is notes written one per line, which is how
-    unpunctuated shorthand is split at all.
-    """
+    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most (case_features).
+    `joiner` overrides the cases' own ("\n": every case written one note per line)."""
+    import numpy as np
+
     thr = linker.threshold if threshold is None else threshold
     tp = fp = fn = 0
     for case in cases:
-        areas = case["areas"]
-        texts = [t for t, _ in case["sentences"]]
-        text = joiner.join(texts)
-        rows = linker.scores(text, areas)
-        offset = 0
-        for sent_text, gold in case["sentences"]:
-            start, end = offset, offset + len(sent_text)
-            offset = end + 1
-            best, best_overlap = None, 0
-            for row in rows:
-                ov = min(end, row[0].end) - max(start, row[0].start) if row else 0
-                if ov > best_overlap:
-                    best, best_overlap = row, ov
-            predicted = {s.area for s in (best or []) if s.score >= thr}
-            gold_set = set(gold)
-            tp += len(predicted & gold_set)
-            fp += len(predicted - gold_set)
-            fn += len(gold_set - predicted)
+        feats, gold = case_features(linker, case, joiner)
+        predicted = 1.0 / (1.0 + np.exp(-linker._logits(feats))) >= thr
+        tp += int((predicted & gold).sum())
+        fp += int((predicted & ~gold).sum())
+        fn += int((~predicted & gold).sum())
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
