@@ -1,15 +1,21 @@
 """Benchmark and calibration of the change-area linker (coach/nlp/linker.py).
 
-    python benchmarks/linker.py          # accuracy on the fit and held-out halves of tests/data/link_set.yaml,
+    python benchmarks/linker.py          # accuracy of the shipped weights on the three splits of
+                                         # tests/data/link_set.yaml (in-sample: they are fitted on all 24 cases),
                                          # grouped (leave-cases-out) cross-validation, danger/safety marks, latency
-    python benchmarks/linker.py --fit    # refit weights and threshold on the `fit` half; prints the constants
-                                         # to paste into coach/nlp/linker.py
-    python benchmarks/linker.py --final  # also the `final` cases: written last, in other voices, never used to
-                                         # fit or tune anything; run it once, when a piece of work is finished
+    python benchmarks/linker.py --fit    # refit weights and threshold on all 24 cases, write weights.json
+    python benchmarks/linker.py --final2 # also the g01-g06 cases (tests/data/link_final2.yaml): written last, in
+                                         # other voices, never used to fit or tune anything; run it once, when a
+                                         # piece of work is finished
 
-Grouped CV: the fit and held-out cases are split into K folds by case; each fold's weights and threshold are fitted
-on the other folds' cases only (same recipe as --fit) and its decisions pooled, so every case is scored by a model
-that never saw it. This estimates how the method (not the shipped weights) generalises to a new case.
+Every case is linked as the app would link it: its sentences joined into one text (case `joiner`), split by the
+linker, each gold sentence scored by the linker sentence that overlaps it most (coach.nlp.linker.case_features).
+
+Grouped CV: the 24 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
+folds' cases only (same recipe as --fit: logistic weights, then the best-F1 threshold with precision >= 0.85 on
+inner grouped out-of-fold scores) and its decisions pooled, so every case is scored by a model that never saw it.
+This estimates how the method (not the shipped weights) generalises to a new case; "c" and "f" are the c01-c18
+and f01-f06 (other voices) parts of the same pooled run.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
