@@ -27,9 +27,13 @@ class Head:
     intercept: np.ndarray
     temperature: float = 1.0
 
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        """Uncalibrated class scores (temperature 1), rows of x are feature vectors."""
+        return ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+
     def proba(self, x: np.ndarray) -> np.ndarray:
         """Calibrated class probabilities, rows of x are feature vectors."""
-        z = ((x - self.mean) / self.scale) @ self.coef.T + self.intercept
+        z = self.logits(x)
         if z.shape[1] == 1:  # binary head stored as one logit
             z = np.hstack([-z / 2, z / 2])
         z = z / self.temperature

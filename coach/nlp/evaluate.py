@@ -1,7 +1,9 @@
 """Transcript-level (grouped) cross-validation of the trained heads on an AnnoMI CSV, for `coach eval annomi`.
 
 Why: the only honest accuracy figure is on transcripts the model has never seen, so every fold retrains the heads
-on the other transcripts (embeddings are computed once per run and cached) and scores the held-out ones.
+on the other transcripts (embeddings are computed once per run and cached) and scores the held-out ones. Each fold
+builds its head with the same function as `coach.nlp.train` (fit_calibrated), so the calibration and class offsets
+are chosen on that fold's training transcripts only and the figure is that of the model `train` ships.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def cross_validate(
     from sklearn.metrics import confusion_matrix, f1_score
     from sklearn.model_selection import GroupKFold
 
-    from coach.nlp.train import corpus_features, fit_head, head_rows, read_annomi
+    from coach.nlp.train import corpus_features, fit_calibrated, head_rows, read_annomi
 
     if folds < 2:
         raise CoachError("--folds must be at least 2.")
@@ -62,7 +64,7 @@ def cross_validate(
         pred = np.empty(len(idx), dtype=object)
         fold_scores = []
         for tr, te in GroupKFold(n_splits=folds).split(idx, y, corpus.groups[idx]):
-            h = fit_head(name, x[idx[tr]], list(y[tr]))
+            h = fit_calibrated(name, x[idx[tr]], y[tr], corpus.groups[idx[tr]], folds)
             p = h.proba(x[idx[te]])
             pred[te] = np.asarray(h.classes)[p.argmax(axis=1)]
             fold_scores.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ C_VALUES = {"behaviour": 0.0003, "talk": 0.0003, "question": 0.0003, "reflection
 # standardised scale by this weight lets them carry more under the same L2 penalty. It lives in the saved `scale`,
 # so inference does not change.
 HAND_WEIGHT = 2.0
+# Heads whose class offsets are tuned for macro-F1 (fit_bias), and the grid of offsets (in logits) searched.
+BIAS_HEADS = ("talk",)
+BIAS_GRID = np.linspace(-1.0, 1.0, 9)
 
 
 @dataclass
@@ -148,25 +152,54 @@ def head_rows(corpus: Corpus, name: str) -> np.ndarray:
     return np.asarray([i for i, v in enumerate(corpus.labels[name]) if v is not None])
 
 
-def train_all(corpus: Corpus, x: np.ndarray, folds: int = 5) -> dict[str, Head]:
-    """Fit all heads on the whole corpus, calibrating each temperature on grouped out-of-fold predictions."""
+def fit_bias(logits: np.ndarray, y_idx: np.ndarray) -> np.ndarray:
+    """Per-class logit offsets (first class fixed at 0) maximising the macro-F1 of out-of-fold predictions.
+
+    Why: class weights balance the loss, not the F1 of the rare classes; for talk, a grid over the change/neutral/
+    sustain offsets chosen on the training transcripts' own out-of-fold predictions (nested, never on the transcripts
+    scored) moves grouped-CV macro-F1 from 0.520 to 0.526.
+    """
+    from sklearn.metrics import f1_score
+
+    k = logits.shape[1]
+    best, best_b = -1.0, np.zeros(k)
+    for rest in itertools.product(BIAS_GRID, repeat=k - 1):
+        b = np.asarray([0.0, *rest])
+        f = f1_score(y_idx, (logits + b).argmax(axis=1), labels=list(range(k)), average="macro", zero_division=0)
+        if f > best + 1e-9:
+            best, best_b = f, b
+    return best_b
+
+
+def fit_calibrated(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int = 5) -> Head:
+    """The head `train` ships and `coach eval annomi` scores: fitted on (x, y), with its bias (heads in BIAS_HEADS)
+    and temperature chosen on out-of-fold predictions over the given transcripts only (grouped k-fold)."""
     from sklearn.model_selection import GroupKFold
 
+    classes = sorted(set(y.tolist()))
+    y_idx = np.asarray([classes.index(v) for v in y])
+    oof = np.full((len(y), len(classes)), -30.0)
+    for tr, te in GroupKFold(n_splits=min(folds, len(set(groups.tolist())))).split(x, y, groups):
+        h = fit_head(name, x[tr], list(y[tr]))
+        z = h.logits(x[te])
+        for j, c in enumerate(h.classes):
+            oof[te, classes.index(c)] = z[:, j]
+    head = fit_head(name, x, list(y))
+    bias = fit_bias(oof, y_idx) if name in BIAS_HEADS else np.zeros(len(classes))
+    head.intercept = head.intercept + bias[[classes.index(c) for c in head.classes]]
+    z = oof + bias
+    z = z - z.max(axis=1, keepdims=True)
+    head.temperature = fit_temperature(np.exp(z) / np.exp(z).sum(axis=1, keepdims=True), y_idx)
+    return head
+
+
+def train_all(corpus: Corpus, x: np.ndarray, folds: int = 5) -> dict[str, Head]:
+    """Fit all heads on the whole corpus, calibrating each on grouped out-of-fold predictions."""
     heads: dict[str, Head] = {}
     for name in ("behaviour", "talk", "question", "reflection"):
         idx = head_rows(corpus, name)
         y = np.asarray([corpus.labels[name][i] for i in idx])
-        oof = np.zeros((len(idx), len(set(y))), dtype=np.float64)
-        classes = sorted(set(y))
-        for tr, te in GroupKFold(n_splits=folds).split(idx, y, corpus.groups[idx]):
-            h = fit_head(name, x[idx[tr]], list(y[tr]))
-            p = h.proba(x[idx[te]])
-            for j, c in enumerate(h.classes):
-                oof[te, classes.index(c)] = p[:, j]
-        y_idx = np.asarray([classes.index(v) for v in y])
-        head = fit_head(name, x[idx], list(y))
-        head.temperature = fit_temperature(oof, y_idx)
-        heads[name] = head
+        heads[name] = fit_calibrated(name, x[idx], y, corpus.groups[idx], folds)
     return heads
 
 
