@@ -120,3 +120,16 @@ def test_embed_is_normalised(tagger: Tagger) -> None:
     v = tagger.embed(["Cai's school attendance", "the baby's bruising"])
     assert v.shape == (2, 384)
     assert np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
+
+
+def test_behaviour_child_protection_techniques_then_a_sure_head_then_the_techniques() -> None:
+    from coach.nlp.tagger import HEAD_TRUST, _behaviour
+
+    # AnnoMI has no label for these, so the head cannot know them: the technique decides.
+    assert _behaviour({"statement_of_concern"}, "reflection", 0.95) == "input"
+    assert _behaviour({"child_focus", "open_question"}, "input", 0.9) == "question"
+    assert _behaviour({"confrontation", "open_question"}, "question", 0.9) == "input"
+    # An acknowledgement that reflects is a reflection when the head is sure; otherwise the technique's family.
+    assert _behaviour({"acknowledging_feelings"}, "reflection", HEAD_TRUST + 0.1) == "reflection"
+    assert _behaviour({"acknowledging_feelings"}, "reflection", HEAD_TRUST - 0.1) == "other"
+    assert _behaviour(set(), None) == "other"
