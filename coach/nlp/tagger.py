@@ -86,7 +86,8 @@ _ENGLISH_STOP = frozenset(
     "your he she his her him them there their would could should can will just about all been had has how when "
     "where why who which an yeah okay like don't i'm it's that's really know think get going because then out up "
     "one some more any very much from did does were am our us no yes want need things thing here well than too "
-    "by these those a i around every".split()
+    "by these those a i around every he's she's they're we're you're i've i'll i'd herself himself myself yourself "
+    "nearly".split()
 )
 # Function words of Welsh (the likeliest other language here), French, Spanish and German that English lacks.
 _OTHER_STOP = frozenset(
