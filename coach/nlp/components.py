@@ -260,6 +260,10 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
     first = next((i for i, w in enumerate(low) if w not in FILLER and not toks[i].is_punct), len(low))
     if low[first : first + 2] == ["why", "not"] and first + 2 < len(toks) and toks[first + 2].pos_ == "VERB":
         return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why not {toks[first + 2].text}'"
+    if low[first : first + 4] == ["why", "do", "n't", "you"] and first + 4 < len(toks):
+        verb = toks[first + 4]
+        if verb.pos_ == "VERB" and verb.lower_ not in INVITING:  # "why don't you tell me..." invites, not advises
+            return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why don't you {verb.text}'"
     text = " ".join(low)
     found = _rhetorical(low, text)
     if found:
@@ -324,6 +328,10 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
             continue
         return "persuasion", sent.start, sent.end, 0.75, f"rule: advice '{' '.join(t.text for t in toks[k : j + 1])}'"
     return None
+
+
+# "Why don't you tell me about...", "why don't you sit down": an invitation to talk or a courtesy, not advice
+INVITING = frozenset("tell talk describe explain say start begin sit take have come".split())
 
 
 # Family pushback at the worker or the service (discord): words aimed at the relationship, not at the behaviour.

@@ -118,3 +118,92 @@ def is_preferred_future(sentence: str) -> bool:
     if not is_question_sentence(low) or re.search(r"\blike (me|us) to\b", low):
         return False
     return bool(_PF_WHEN.search(low)) and bool(_PF_WHAT.search(low))
+
+
+# Family talk. Change talk is a first-person stance toward the change (DARN-CAT: desire, ability, reason, need,
+# commitment, activation, taking steps) about the worrying behaviour or the children's care; a plain plan ("I'm
+# going to repaint the kitchen") or small talk ("My sister's coming round at six") is neutral, however close its
+# meaning is to a phrasebank example. The meaning-only layers propose change talk; this rule must agree.
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'll|i'd|me|we|we're|we've|we'll|myself)\b")
+_STANCE = re.compile(
+    r"\b(want|wanna|wish|(would|'d)( really)? like|hope|hoping|need|needs|have to|has to|got to|must|could|can|able|"
+    r"will|'ll|going to|gonna|ready|willing|determined|decided|promise|try|trying|tried|start|started|stop|stopped|"
+    r"quit|cut|cutting|booked|(i|i've|we) (rang|phoned|called)|"
+    r"signed up|blocked|changed|poured|told|managed|been to|know|hate|sick of|"
+    r"ashamed|deserve|deserves|do anything|carry on|keep|not had|haven't had|without|off it|poured)\b"
+)
+_CHANGE_TOPIC = re.compile(
+    r"\b(drink|drinking|drinks|drunk|drop|booze|cans?|vodka|wine|beer|alcohol|sober|drugs?|weed|smok\w*|using|"
+    r"gambl\w*|temper|shout\w*|hit|hitting|smack\w*|violen\w*|rows?|argu\w*|fight\w*|kids?|kids'|children|child|"
+    r"baby|son|daughter|mum|mam|dad|mother|father|parent|school|nursery|appointments?|gp|doctor|counsell\w*|"
+    r"service|course|group|session|meetings?|help|support|plan|routine|bedtime|bed|mornings?|house|locks?|sorted|"
+    r"sort|better|safe|change|lose|losing|them|him|her|for (the kids|them|her|him)|sake|worse|any ?more|proud|"
+    r"growing up|the way i (did|was)|down the sink|cut down|cutting down)\b"
+)
+# "I'm not going to stop him coming round", "I can't just stop": first-person refusal of the change is sustain talk.
+_REFUSED_CHANGE = re.compile(
+    r"\b(i'm not|i am not|i won't|i will not|i'm never|i can't|i cannot|i don't need to|no way i'm|not going to)\b"
+    r"(\s+\w+){0,3}?\s+(stop|stopping|give up|giving up|change|changing|cut|cutting|quit|leave|leaving)\b"
+    r"(?! (thinking|worrying|crying|blaming))"
+)
+# "never did me any harm", "nothing wrong with", "what's the point": arguments for the status quo.
+_STATUS_QUO = re.compile(
+    r"\b(never (hurt|harmed|killed|did (me|us|them|him|her|anyone|anybody) any harm)|nothing wrong with|"
+    r"turned out (fine|alright|ok|okay)|what's the point|no point (trying|in)|waste of time|not a problem|"
+    r"never been a problem|doesn't bother (the kids|them)|don't even notice|used to it|need a drink|"
+    r"can't (manage|cope)|don't need (a|any|your)|can't stop me|see who i want|take it out on|have to manage|"
+    r"want him to stay|it's easier (if|to)|helps me|be worse without)\b"
+)
+
+
+def _family_low(sentence: str) -> str:
+    return sentence.lower().replace("\u2019", "'")
+
+
+def refuses_change(sentence: str) -> bool:
+    """A first-person refusal of the change ('I'm not going to stop...', 'I can't give up...'): sustain talk."""
+    return bool(_REFUSED_CHANGE.search(_family_low(sentence)))
+
+
+def argues_status_quo(sentence: str) -> bool:
+    """A refusal of the change or a stock argument for things as they are ('never did me any harm')."""
+    low = _family_low(sentence)
+    return bool(_REFUSED_CHANGE.search(low) or _STATUS_QUO.search(low))
+
+
+def change_stance(sentence: str) -> bool:
+    """A first-person stance toward change about the behaviour or the children (not a refusal, not a plain plan)."""
+    low = _family_low(sentence)
+    if _REFUSED_CHANGE.search(low) or _STATUS_QUO.search(low):
+        return False
+    if re.search(r"\b(deserve|deserves) (better|a (mum|mam|dad|mother|father))\b", low):
+        return True
+    return bool(_FIRST_PERSON.search(low) and _STANCE.search(low) and _CHANGE_TOPIC.search(low))
+
+
+# A request for an action ("Could you pass me that pen?", "Would you mind turning the telly down?", "Why don't we
+# get started?") is neither a question to answer, nor collaboration, nor advice.
+_ACTION = (
+    r"(pass|hand|give|open|shut|close|turn|switch|move|put|grab|fetch|pop|hold|bring|pull|lock|unlock|spell|sign|"
+    r"pass|show me where|let me in|get started|start|begin|sit down|have a seat|take a seat)"
+)
+_REQUEST = re.compile(
+    rf"^\W*(sorry,? |please,? |oh,? )?((can|could|would|will) you( please| just)? {_ACTION}|would you mind "
+    rf"{_ACTION}\w*|why don't we {_ACTION}|shall we {_ACTION})\b"
+)
+
+
+def is_request(sentence: str) -> bool:
+    """A request for a small action from the person or a move to get going: not a technique."""
+    return bool(_REQUEST.search(sentence.lower().replace("\u2019", "'")))
+
+
+# A scaling question asks for a rating: it is written as a question or as a request for a number ("Give me a number
+# between 1 and 10..."); "out of ten for the biscuits" or "on a scale of cold to freezing" in a statement is banter.
+_RATING_REQUEST = re.compile(r"\b(give (me|it|us) a (number|score|mark)|mark it|rate|score it|put yourself)\b")
+
+
+def is_rating_question(sentence: str) -> bool:
+    """A question, or a request for a number: the only places where a scale or 'out of ten' is a scaling question."""
+    low = sentence.lower().replace("\u2019", "'")
+    return is_question_sentence(low) or bool(_RATING_REQUEST.search(low))

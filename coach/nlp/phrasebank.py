@@ -55,6 +55,25 @@ class Entry:
     path: Path | None = None
 
 
+# Token keys a phrasebank pattern may use. LEMMA is refused: the tagger skips spaCy's lemmatiser (it costs time on
+# every utterance and no pattern needed it), so a LEMMA pattern would silently never match.
+PATTERN_KEYS = frozenset(("LOWER", "POS", "TAG", "DEP", "ORTH", "TEXT", "IS_DIGIT", "LIKE_NUM", "OP"))
+
+
+def _pattern_problem(pattern: list[dict]) -> str | None:
+    """Why a token pattern cannot be used (a key the tagger does not support), else None."""
+    for token in pattern:
+        for key in token:
+            if key == "LEMMA":
+                return (
+                    "LEMMA is not supported (the tagger runs without spaCy's lemmatiser); list the word forms with "
+                    'LOWER and IN instead, e.g. {LOWER: {IN: ["worry", "worries", "worried"]}}'
+                )
+            if key not in PATTERN_KEYS:
+                return f"unknown key {key!r}; allowed: {', '.join(sorted(PATTERN_KEYS))}"
+    return None
+
+
 def _entry(path: Path) -> Entry:
     import yaml
 
@@ -85,6 +104,10 @@ def _entry(path: Path) -> Entry:
         isinstance(p, list) and p and all(isinstance(t, dict) for t in p) for p in patterns
     ):
         raise ValueError("patterns must be a list of spaCy token-pattern lists")
+    for i, pattern in enumerate(patterns, 1):
+        problem = _pattern_problem(pattern)
+        if problem:
+            raise ValueError(f"pattern {i}: {problem}")
     speaker = data.get("speaker") or ("family" if tag in FAMILY_TAGS else "practitioner")
     return Entry(
         id=tag,

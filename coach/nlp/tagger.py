@@ -484,13 +484,13 @@ class Tagger:
             # an explanation or a reflection found by the other layers wins over the rule (precision first).
             for span in doc.spans.get("judgements", []):
                 a, b = span.start_char, span.end_char
+                # a put-down worded as a question ("What sort of father...?") is a confrontation, whatever kind of
+                # question the meaning-only layers took it for
+                ignored = QUESTION_TAGS if span.label_ == "confrontation" else ("open_question", "closed_question")
                 rivals = [
                     h
                     for h in hits
-                    if h.start < b
-                    and a < h.end
-                    and h.tag not in JUDGEMENT_TAGS
-                    and h.tag not in ("open_question", "closed_question")
+                    if h.start < b and a < h.end and h.tag not in JUDGEMENT_TAGS and h.tag not in ignored
                 ]
                 if not rivals:
                     add(span.label_, span._.score, a, b, span._.why)
@@ -558,6 +558,10 @@ class Tagger:
                     if h.tag != f"{kind}_question":
                         h.tag = f"{kind}_question"
                         h.why += f"; scaling question asking for {'a description' if kind == 'open' else 'a number'}"
+        if speaker == "family":
+            hits = _family_talk(text, sents, hits)
+        else:
+            hits = _practitioner_form(text, sents, hits)
         hits = _miti_limit(_dedupe(hits))
         result = TagResult(techniques=hits, probabilities=probs)
         tags = {h.tag for h in hits}
@@ -614,12 +618,69 @@ def _dedupe(hits: list[TechniqueHit]) -> list[TechniqueHit]:
                 and any(s.start < h.end and h.start < s.end for s in blame)
             )
         ]
+    shaming = [h for h in kept if h.tag == "confrontation"]
+    if shaming:  # confrontation wins over the kind of question it was worded as (child focus, scaling...)
+        kept = [
+            h
+            for h in kept
+            if not (h.tag in QUESTION_TAGS and any(s.start < h.end and h.start < s.end for s in shaming))
+        ]
     if any(h.tag == "summary" for h in kept):  # a summary is the reflection of the turn
         kept = [h for h in kept if h.tag not in ("simple_reflection", "complex_reflection")]
     # A scaling, exception, preferred-future, child-focus or collaboration question keeps its open/closed tag too:
     # every question is open or closed (TECHNIQUES.md, phrasebank README), and MITI's % open needs it.
     kept.sort(key=lambda h: (h.start, -h.score))
     return kept
+
+
+def _sentence_of(h: TechniqueHit, text: str, sents: list[tuple[int, int, Any]]) -> str:
+    """The text of the sentence a hit lies in (the whole utterance if it spans several)."""
+    for a, b, _ in sents:
+        if a <= h.start and h.end <= b:
+            return text[a:b]
+    return text
+
+
+def _family_talk(text: str, sents: list[tuple[int, int, Any]], hits: list[TechniqueHit]) -> list[TechniqueHit]:
+    """Change talk needs a first-person stance toward the change (coach.nlp.fusion.change_stance); a refusal of the
+    change is sustain talk; a stock argument for the status quo is sustain talk even when the model missed it."""
+    out: list[TechniqueHit] = []
+    for h in hits:
+        if h.tag == "change_talk":
+            sentence = _sentence_of(h, text, sents)
+            if fusion.refuses_change(sentence):
+                h.tag = "sustain_talk"
+                h.why += "; rule: a first-person refusal of the change is sustain talk"
+            elif not fusion.change_stance(sentence):
+                continue
+        out.append(h)
+    for a, b, _ in sents:
+        covered = any(h.tag == "sustain_talk" and h.start < b and a < h.end for h in out)
+        if not covered and fusion.argues_status_quo(text[a:b]):
+            end = a + len(text[a:b].rstrip())
+            out.append(TechniqueHit("sustain_talk", 0.75, a, end, "rule: an argument for the status quo or a refusal"))
+    if any(h.tag == "sustain_talk" for h in out):  # one sentence is not both: the refusal wins
+        sustain = [h for h in out if h.tag == "sustain_talk"]
+        out = [
+            h for h in out if not (h.tag == "change_talk" and any(s.start < h.end and h.start < s.end for s in sustain))
+        ]
+    return out
+
+
+def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[TechniqueHit]) -> list[TechniqueHit]:
+    """A request for an action is no technique; a scale or 'out of ten' counts only in a question asking for a rating
+    about the person, the family or the worry (not banter: 'ten out of ten for the biscuits')."""
+    out = []
+    for h in hits:
+        sentence = _sentence_of(h, text, sents)
+        if h.tag in ("seeking_collaboration", "persuasion", "open_question", "closed_question") and fusion.is_request(
+            sentence
+        ):
+            continue
+        if h.tag == "scaling_question" and not fusion.is_rating_question(sentence):
+            continue
+        out.append(h)
+    return out
 
 
 def _miti_limit(hits: list[TechniqueHit]) -> list[TechniqueHit]:
