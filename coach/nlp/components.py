@@ -128,7 +128,7 @@ def question_form(sent: Span) -> tuple[str | None, str]:
         return ("open" if first in OPEN_WH else "closed"), f"wh-word '{rest[0].text}'"
     if first in {"tell", "talk", "describe"} and second in {"me", "us"}:
         return "open", f"request '{rest[0].text} {rest[1].text}'"
-    if rest[0].pos_ == "AUX" or first in {
+    if (rest[0].pos_ == "AUX" and rest[0].tag_ not in {"VBG", "VBN"}) or first in {
         "do",
         "does",
         "did",

@@ -207,3 +207,28 @@ def is_rating_question(sentence: str) -> bool:
     """A question, or a request for a number: the only places where a scale or 'out of ten' is a scaling question."""
     low = sentence.lower().replace("\u2019", "'")
     return is_question_sentence(low) or bool(_RATING_REQUEST.search(low))
+
+
+# "Have I got that right?" after a summary or reflection checks it; MITI codes the turn as the reflection alone.
+_CHECK = re.compile(
+    r"(^|[;:,-] *)\W*(so,? |and )?((have|did) i (got|get|understood|missed)|is that (right|about right|fair|it)|"
+    r"am i right|does that sound right|did i miss)\b"
+)
+
+
+def is_check_question(sentence: str) -> bool:
+    """A short question checking a summary or reflection ('Have I got that right?', 'Is that fair?')."""
+    return bool(_CHECK.search(sentence.lower().replace("\u2019", "'")))
+
+
+# "If the kids ended up in danger, we'd have to act": what could happen if things do not change is authority
+# transparency (TECHNIQUES.md), not a bottom line, which states the expectation itself.
+_CONSEQUENCE = re.compile(
+    r"\bif\b.{0,80}\b(we|i|the court|the local authority)('d| would| will|'ll| might| may| could) "
+    r"(have to|need to|look at|act|go to court|take)"
+)
+
+
+def is_conditional_consequence(sentence: str) -> bool:
+    """'If X, we'd have to...': a possible consequence told honestly, not a non-negotiable expectation."""
+    return bool(_CONSEQUENCE.search(sentence.lower().replace("\u2019", "'")))

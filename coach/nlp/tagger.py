@@ -668,8 +668,9 @@ def _family_talk(text: str, sents: list[tuple[int, int, Any]], hits: list[Techni
 
 
 def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[TechniqueHit]) -> list[TechniqueHit]:
-    """A request for an action is no technique; a scale or 'out of ten' counts only in a question asking for a rating
-    about the person, the family or the worry (not banter: 'ten out of ten for the biscuits')."""
+    """A request for an action is no technique; a scale or 'out of ten' counts only in a question or a request for a
+    number (not banter: 'ten out of ten for the biscuits'); a check after a reflection is part of it; 'if ..., we'd
+    have to ...' is authority transparency."""
     out = []
     for h in hits:
         sentence = _sentence_of(h, text, sents)
@@ -679,6 +680,14 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "scaling_question" and not fusion.is_rating_question(sentence):
             continue
+        if h.tag in ("open_question", "closed_question") and fusion.is_check_question(sentence):
+            if any(r.tag in REFLECTION_TAGS for r in hits):
+                continue
+        if h.tag == "bottom_line" and fusion.is_conditional_consequence(sentence):
+            if any(r.tag == "authority_transparency" for r in hits):
+                continue
+            h.tag = "authority_transparency"
+            h.why += "; rule: 'if ..., we'd have to ...' tells a possible consequence: authority, not a bottom line"
         out.append(h)
     return out
 
