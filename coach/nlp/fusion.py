@@ -133,12 +133,14 @@ _STANCE = re.compile(
     r"ashamed|deserve|deserves|do anything|carry on|keep|not had|haven't had|without|off it|poured)\b"
 )
 _CHANGE_TOPIC = re.compile(
-    r"\b(drink|drinking|drinks|drunk|drop|booze|cans?|vodka|wine|beer|alcohol|sober|drugs?|weed|smok\w*|using|"
+    r"\b(drink|drinking|drinks|drunk|a drop|booze|cans|vodka|wine|beer|alcohol|sober|drugs?|weed|smok\w*|using|"
     r"gambl\w*|temper|shout\w*|hit|hitting|smack\w*|violen\w*|rows?|argu\w*|fight\w*|kids?|kids'|children|child|"
     r"baby|son|daughter|mum|mam|dad|mother|father|parent|school|nursery|appointments?|gp|doctor|counsell\w*|"
-    r"service|course|group|session|meetings?|help|support|plan|routine|bedtime|bed|mornings?|house|locks?|sorted|"
-    r"sort|better|safe|change|lose|losing|them|him|her|for (the kids|them|her|him)|sake|worse|any ?more|proud|"
-    r"growing up|the way i (did|was)|down the sink|cut down|cutting down)\b"
+    r"service|course|group|session|meetings?|(get|some|for|ask for) help|support|plan|routine|bedtime|mornings?|"
+    r"house|locks?|sorted|sort (myself|my head|it|things|my life)|better|safe|change|lose|losing|keep (him|her) away|"
+    r"for (the kids|them|her|him)|sake|worse|any ?more|proud|"
+    r"growing up|the way i (did|was)|down the sink|cut down|cutting down|a can|off it|can do (it|this)|"
+    r"whatever it takes|keep them|get them (up|to)|drop-in)\b"
 )
 # "I'm not going to stop him coming round", "I can't just stop": first-person refusal of the change is sustain talk.
 _REFUSED_CHANGE = re.compile(
@@ -149,10 +151,11 @@ _REFUSED_CHANGE = re.compile(
 # "never did me any harm", "nothing wrong with", "what's the point": arguments for the status quo.
 _STATUS_QUO = re.compile(
     r"\b(never (hurt|harmed|killed|did (me|us|them|him|her|anyone|anybody) any harm)|nothing wrong with|"
-    r"turned out (fine|alright|ok|okay)|what's the point|no point (trying|in)|waste of time|not a problem|"
-    r"never been a problem|doesn't bother (the kids|them)|don't even notice|used to it|need a drink|"
-    r"can't (manage|cope)|don't need (a|any|your)|can't stop me|see who i want|take it out on|have to manage|"
-    r"want him to stay|it's easier (if|to)|helps me|be worse without)\b"
+    r"turned out (fine|alright|ok|okay)|what's the point|no point (trying|in)|waste of time|never been a problem|"
+    r"doesn't bother (the kids|them)|don't even notice|(they're|they are|kids are) used to it|need a drink to|"
+    r"can't (manage|cope) without|don't need (a course|any course|your help|you lot|social services)|"
+    r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
+    r"be worse without)\b"
 )
 
 
