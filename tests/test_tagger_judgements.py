@@ -154,3 +154,86 @@ def test_fusion_rules_on_their_own() -> None:
     assert fusion.is_reflective_frame("Part of you wants him home, and part of you is relieved.")
     assert fusion.is_praise("Ringing us that night took real courage.")
     assert not fusion.is_praise("Oh, well done for finally turning up.")
+
+
+# Precision round 2 (own sentences, not from the three labelled sets or the phrasebank).
+FAMILY_NEUTRAL = [
+    "I'm doing the big shop on Thursday after work.",
+    "My brother's bringing his new girlfriend round later.",
+    "We're going to the caravan for the bank holiday.",
+    "I'll get the kettle on in a minute.",
+]
+
+
+@pytest.mark.parametrize("text", FAMILY_NEUTRAL)
+def test_family_plans_and_small_talk_are_not_change_talk(tagger: Tagger, text: str) -> None:
+    tags = {h.tag for h in tagger.tag(text, "family").techniques}
+    assert not tags & {"change_talk", "sustain_talk"}, (text, tags)
+
+
+@pytest.mark.parametrize(
+    ("text", "talk"),
+    [
+        ("I'm not going to stop his nan having them on Sundays, she's family.", "sustain"),
+        ("I'm going to phone the alcohol team on Monday and get some help.", "change"),
+        ("A bit of shouting never hurt anyone, kids need to know who's boss.", "sustain"),
+    ],
+)
+def test_family_stance_decides_change_or_sustain(tagger: Tagger, text: str, talk: str) -> None:
+    res = tagger.tag(text, "family")
+    tags = {h.tag for h in res.techniques}
+    assert f"{talk}_talk" in tags and res.talk == talk, (text, tags, res.talk)
+    other = "sustain" if talk == "change" else "change"
+    assert f"{other}_talk" not in tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Could you hand me the letter from the school?",
+        "Can you switch the radio off while we talk?",
+        "Out of ten, that was the best brew I've had all week!",
+        "On a scale of one to ten, this weather is a minus two.",
+    ],
+)
+def test_requests_and_banter_are_no_technique(tagger: Tagger, text: str) -> None:
+    tags = {h.tag for h in tagger.tag(text, "practitioner").techniques}
+    assert not tags & {"seeking_collaboration", "scaling_question", "persuasion"}, (text, tags)
+
+
+def test_a_scale_in_a_question_is_still_scaling(tagger: Tagger) -> None:
+    tags = {h.tag for h in tagger.tag("Out of ten, how settled do the kids seem this week?").techniques}
+    assert "scaling_question" in tags
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("What kind of dad lets his kids watch that sort of film?", "confrontation"),
+        ("Why don't you get the boys into bed before you start on the washing up?", "persuasion"),
+    ],
+)
+def test_put_downs_and_advice_worded_as_questions(tagger: Tagger, text: str, tag: str) -> None:
+    tags = {h.tag for h in tagger.tag(text, "practitioner").techniques}
+    assert tag in tags, (text, tags)
+    if tag == "confrontation":
+        assert not tags & {"child_focus", "scaling_question", "open_question", "closed_question"}, tags
+
+
+def test_why_dont_you_tell_me_is_an_invitation_not_advice(tagger: Tagger) -> None:
+    tags = {h.tag for h in tagger.tag("Why don't you tell me about the weekend?").techniques}
+    assert "persuasion" not in tags
+
+
+def test_family_rules_on_their_own() -> None:
+    from coach.nlp import fusion
+
+    assert fusion.refuses_change("I'm not giving up the weed, it keeps me level.")
+    assert not fusion.refuses_change("I can't stop thinking about what she saw.")
+    assert fusion.change_stance("I want to stop drinking before the kids get home.")
+    assert not fusion.change_stance("I want to get a new telly for the front room.")
+    assert fusion.is_request("Could you pass me the form, please?")
+    assert not fusion.is_request("Could you tell me more about that night?")
+    assert fusion.is_check_question("and have I missed anything?")
+    assert fusion.is_conditional_consequence("If it happens again, we'd have to go to court.")
+    assert not fusion.is_rating_question("Ten out of ten for effort, love.")
