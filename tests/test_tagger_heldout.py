@@ -1,10 +1,11 @@
-"""Precision floors of the real tagger on the second held-out set (tests/data/techniques_heldout.yaml).
+"""Precision floors of the real tagger on the two held-out sets (tests/data/techniques_heldout*.yaml).
 
-That set was written before the precision work of 2026-11-26 and never used for tuning (rules and thresholds were
-tuned on techniques_labelled.yaml and the phrasebank only); it was measured once before and once after. A wrong tag
-costs a practitioner's trust more than a missed one, so the floors are on precision: the macro average over the
-tags and every single tag. A recall floor keeps "tag nothing" from passing. Floors sit a little under the measured
-values so that a regression fails the test and noise from a retrained head does not.
+techniques_heldout.yaml was written before the precision work of 2026-11-26, techniques_heldout2.yaml before its
+second round; neither was used for tuning (rules and thresholds were tuned on techniques_labelled.yaml, the
+phrasebank and, in the second round, techniques_heldout.yaml). Each was measured once before and once after its
+round. A wrong tag costs a practitioner's trust more than a missed one, so the floors are on precision: the macro
+average over the tags and every single tag. A recall floor keeps "tag nothing" from passing. Floors sit a little
+under the measured values so that a regression fails the test and noise from a retrained head does not.
 
 Print the per-tag table (the figures in the report):  python tests/test_tagger_heldout.py [path.yaml]
 """
@@ -21,15 +22,21 @@ import yaml
 from coach.nlp.tagger import Tagger, TagInput
 
 DATA = Path(__file__).parent / "data" / "techniques_heldout.yaml"
+DATA2 = Path(__file__).parent / "data" / "techniques_heldout2.yaml"
 
-# Measured 2026-11-26 after the precision work (306 items): macro precision 0.922, micro precision 0.914, micro
-# recall 0.721, behaviour accuracy 0.814; lowest tag precision change_talk 0.62 (5 of 8), child_focus 0.78,
-# scaling_question 0.80. Before it (same heads): macro precision 0.903, micro precision 0.884, recall 0.585 (it
-# fails the recall floor; the first measurement, with the older heads: macro 0.913, micro 0.897, recall 0.588).
-MIN_MACRO_PRECISION = 0.90
-MIN_TAG_PRECISION = 0.55
-MIN_MICRO_RECALL = 0.65
-MIN_BEHAVIOUR_ACCURACY = 0.76
+# techniques_heldout.yaml (306 items). Measured 2026-11-26 after the first precision round: macro precision 0.922,
+# micro precision 0.914, micro recall 0.721, behaviour accuracy 0.814; lowest tag precision change_talk 0.62,
+# child_focus 0.78, scaling_question 0.80. Before it (same heads): macro 0.903, micro 0.884, recall 0.585. After the
+# second round (this set was then tuning data): macro 0.967, micro 0.969, recall 0.744, behaviour 0.833, lowest
+# tag complex_reflection 0.83.
+# techniques_heldout2.yaml (219 items, 8+ per tag and 32 hard negatives), written before the second round and
+# measured once before and once after it: macro precision 0.873 -> 0.906, micro precision 0.842 -> 0.890, micro
+# recall 0.750 -> 0.746, behaviour 0.833 -> 0.839; lowest tag child_focus 0.57 (4 of 7, unchanged), closed_question
+# 0.67 -> 0.75, seeking_collaboration 0.58 -> 0.78, change_talk 0.67 -> 1.00 (recall 0.44 -> 0.33).
+FLOORS = {
+    "heldout": {"path": DATA, "macro": 0.94, "tag": 0.75, "recall": 0.70, "behaviour": 0.80, "min_items": 10},
+    "heldout2": {"path": DATA2, "macro": 0.88, "tag": 0.50, "recall": 0.70, "behaviour": 0.80, "min_items": 8},
+}
 
 
 def score(tagger: Tagger, path: Path) -> dict:
@@ -77,30 +84,35 @@ def micro(s: dict) -> tuple[float, float]:
     return tp / max(1, tp + fp), tp / max(1, tp + fn)
 
 
-@pytest.fixture(scope="module")
-def scored(tagger: Tagger) -> dict:
-    return score(tagger, DATA)
+@pytest.fixture(scope="module", params=sorted(FLOORS))
+def scored(request: pytest.FixtureRequest, tagger: Tagger) -> tuple[dict, dict]:
+    floors = FLOORS[request.param]
+    return score(tagger, floors["path"]), floors
 
 
-def test_every_tag_is_in_the_set_and_recognised(scored: dict) -> None:
-    gold_tags = {t for t in tags_of(scored) if scored["tp"][t] + scored["fn"][t] >= 10}
-    assert len(gold_tags) == 23, sorted(gold_tags)  # every TECHNIQUES.md tag, at least 10 items each
-    never = [t for t in gold_tags if scored["tp"][t] == 0]
+def test_every_tag_is_in_the_set_and_recognised(scored: tuple[dict, dict]) -> None:
+    s, floors = scored
+    gold_tags = {t for t in tags_of(s) if s["tp"][t] + s["fn"][t] >= floors["min_items"]}
+    assert len(gold_tags) == 23, sorted(gold_tags)  # every TECHNIQUES.md tag
+    never = [t for t in gold_tags if s["tp"][t] == 0]
     assert not never, never
 
 
-def test_macro_precision(scored: dict) -> None:
-    assert macro_precision(scored) >= MIN_MACRO_PRECISION
+def test_macro_precision(scored: tuple[dict, dict]) -> None:
+    s, floors = scored
+    assert macro_precision(s) >= floors["macro"]
 
 
-def test_no_tag_below_the_precision_floor(scored: dict) -> None:
-    low = {t: (scored["tp"][t], scored["fp"][t]) for t in tags_of(scored) if precision(scored, t) < MIN_TAG_PRECISION}
+def test_no_tag_below_the_precision_floor(scored: tuple[dict, dict]) -> None:
+    s, floors = scored
+    low = {t: (s["tp"][t], s["fp"][t]) for t in tags_of(s) if precision(s, t) < floors["tag"]}
     assert not low, low
 
 
-def test_recall_and_behaviour(scored: dict) -> None:
-    assert micro(scored)[1] >= MIN_MICRO_RECALL
-    assert scored["behaviour"] >= MIN_BEHAVIOUR_ACCURACY
+def test_recall_and_behaviour(scored: tuple[dict, dict]) -> None:
+    s, floors = scored
+    assert micro(s)[1] >= floors["recall"]
+    assert s["behaviour"] >= floors["behaviour"]
 
 
 def report(s: dict) -> str:
