@@ -1,21 +1,25 @@
 """Benchmark and calibration of the change-area linker (coach/nlp/linker.py).
 
     python benchmarks/linker.py          # accuracy of the shipped weights on the three splits of
-                                         # tests/data/link_set.yaml (in-sample: they are fitted on all 24 cases),
+                                         # tests/data/link_set.yaml and g01-g06 (in-sample: fitted on all 30 cases),
                                          # grouped (leave-cases-out) cross-validation, danger/safety marks, latency
-    python benchmarks/linker.py --fit    # refit weights and threshold on all 24 cases, write weights.json
-    python benchmarks/linker.py --final2 # also the g01-g06 cases (tests/data/link_final2.yaml): written last, in
+    python benchmarks/linker.py --fit    # refit weights and threshold on the 30 calibration cases (the 24 of
+                                         # link_set.yaml and g01-g06 of link_final2.yaml), write weights.json
+    python benchmarks/linker.py --final3 # also the h01-h06 cases (tests/data/link_final3.yaml): written last, in
                                          # other voices, never used to fit or tune anything; run it once, when a
                                          # piece of work is finished
 
 Every case is linked as the app would link it: its sentences joined into one text (case `joiner`), split by the
 linker, each gold sentence scored by the linker sentence that overlaps it most (coach.nlp.linker.case_features).
 
-Grouped CV: the 24 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
-folds' cases only (same recipe as --fit: logistic weights, then the best-F1 threshold with precision >= 0.85 on
+g01-g06 were the previous final set; once scored and looked at (issue 5's precision work) they joined the calibration
+cases: they bring shorthand notes and logistics lines the first 24 lack.
+
+Grouped CV: the 30 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
+folds' cases only (same recipe as --fit: logistic weights, then the best-F1 threshold with precision >= 0.88 on
 inner grouped out-of-fold scores) and its decisions pooled, so every case is scored by a model that never saw it.
-This estimates how the method (not the shipped weights) generalises to a new case; "c" and "f" are the c01-c18
-and f01-f06 (other voices) parts of the same pooled run.
+This estimates how the method (not the shipped weights) generalises to a new case; "c", "f" and "g" are the c01-c18,
+f01-f06 and g01-g06 (other voices) parts of the same pooled run.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
@@ -35,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 SET = ROOT / "tests" / "data" / "link_set.yaml"
 MARKS_SET = ROOT / "tests" / "data" / "marks_set.yaml"
 FINAL2 = ROOT / "tests" / "data" / "link_final2.yaml"
+FINAL3 = ROOT / "tests" / "data" / "link_final3.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
@@ -57,7 +62,9 @@ C_REG = 3.0
 # The operating point: the threshold with the best F1 among those whose precision is at least TARGET_PRECISION on
 # out-of-fold scores (issue 5 asks for precision >= 0.85; a wrong suggestion costs a practitioner more than a missed
 # one). Chosen on out-of-fold scores because in-sample scores are optimistic and precision drops on new writers.
-TARGET_PRECISION = 0.85
+# The inner target is above 0.85 because out-of-fold precision on new cases lands a little under the inner figure:
+# with 0.85 the grouped CV over 30 cases gave P 0.836, with 0.88 P 0.859 (issue 5's precision work).
+TARGET_PRECISION = 0.88
 INNER_FOLDS = 4
 
 
@@ -65,6 +72,15 @@ def _fit_model(x, y):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=C_REG, max_iter=5000).fit(x, y)
+
+
+def _predict(model, x):
+    """The model's probabilities, with logistics-only rows (the linker's gate) at 0, as the linker scores them."""
+    from coach.nlp.linker import gated
+
+    p = model.predict_proba(x)[:, 1]
+    p[gated(x)] = 0.0
+    return p
 
 
 def choose_threshold(p, y, target: float = TARGET_PRECISION) -> float:
@@ -94,7 +110,7 @@ def train(x, y, groups) -> tuple:
     oof = np.zeros(len(y))
     for fold in range(INNER_FOLDS):
         test = np.isin(groups, cases[fold::INNER_FOLDS])
-        oof[test] = _fit_model(x[~test], y[~test]).predict_proba(x[test])[:, 1]
+        oof[test] = _predict(_fit_model(x[~test], y[~test]), x[test])
     return _fit_model(x, y), choose_threshold(oof, y)
 
 
@@ -116,10 +132,10 @@ def grouped_cv(linker, cases, k: int = 6) -> dict[str, dict]:
     for fold in range(k):
         test = groups % k == fold
         model, thr = train(x[~test], y[~test], groups[~test])
-        pred[test] = model.predict_proba(x[test])[:, 1] >= thr
+        pred[test] = _predict(model, x[test]) >= thr
     out = {}
     for name, keep in (("all", np.ones(len(y), dtype=bool)),) + tuple(
-        (prefix, np.isin(groups, [i for i, c in enumerate(cases) if c["id"].startswith(prefix)])) for prefix in "cf"
+        (prefix, np.isin(groups, [i for i, c in enumerate(cases) if c["id"].startswith(prefix)])) for prefix in "cfg"
     ):
         tp, fp, fn = int((pred & y & keep).sum()), int((pred & ~y & keep).sum()), int((~pred & y & keep).sum())
         p, r, f = _prf(tp, fp, fn)
@@ -136,7 +152,7 @@ def fit(linker, cases) -> None:
         "weights": [round(float(w), 4) for w in model.coef_[0]],
         "bias": round(float(model.intercept_[0]), 4),
         "threshold": best_t,
-        "fitted_on": "all 24 cases of tests/data/link_set.yaml (fit, held_out, final)",
+        "fitted_on": "30 cases: tests/data/link_set.yaml (24) and tests/data/link_final2.yaml (g01-g06)",
         "C": C_REG,
         "target_precision": TARGET_PRECISION,
     }
@@ -146,8 +162,8 @@ def fit(linker, cases) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on all 24 cases")
-    parser.add_argument("--final2", action="store_true", help="also report the untouched g01-g06 cases (run once)")
+    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 30 calibration cases")
+    parser.add_argument("--final3", action="store_true", help="also report the untouched h01-h06 cases (run once)")
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     args = parser.parse_args()
@@ -155,7 +171,7 @@ def main() -> None:
     from coach.nlp.linker import FEATURES, Linker, evaluate, load_link_set
     from coach.nlp.models import embed
 
-    cases = load_link_set(str(SET))
+    cases = load_link_set(str(SET)) + load_link_set(str(FINAL2))
     if args.fit:  # the features do not depend on the weights; the current file may be stale
         fit(Linker(weights=[0.0] * len(FEATURES), bias=0.0, threshold=0.5), cases)
         return
@@ -168,19 +184,19 @@ def main() -> None:
             f"recall={r['recall']:.3f} F1={r['f1']:.3f} (tp={r['tp']} fp={r['fp']} fn={r['fn']})"
         )
 
-    print(f"threshold={linker.threshold}  (shipped weights, fitted on all 24 cases: the lines below are in-sample)")
-    for split in ("fit", "held_out", "final"):
+    print(f"threshold={linker.threshold}  (shipped weights, fitted on all 30 cases: the lines below are in-sample)")
+    for split in ("fit", "held_out", "final", "final2"):
         part = [c for c in cases if c["split"] == split]
         line(split, part, evaluate(linker, part))
     line("all/nl", cases, evaluate(linker, cases, joiner="\n"))
     cv = grouped_cv(linker, cases, args.folds)
-    for name in ("all", "c", "f"):
+    for name in ("all", "c", "f", "g"):
         part = [c for c in cases if name == "all" or c["id"].startswith(name)]
         line(f"cv{args.folds} {name}", part, cv[name])
-    if args.final2:
-        final2 = load_link_set(str(FINAL2))
-        line("final2", final2, evaluate(linker, final2))
-        line("final2/nl", final2, evaluate(linker, final2, joiner="\n"))
+    if args.final3:
+        final3 = load_link_set(str(FINAL3))
+        line("final3", final3, evaluate(linker, final3))
+        line("final3/nl", final3, evaluate(linker, final3, joiner="\n"))
 
     # Danger / safety marks (coach/nlp/marks.py) on tests/data/marks_set.yaml; thresholds chosen on the even items.
     from coach.nlp.marks import EvidenceMarker, evaluate_marks, load_marks_set

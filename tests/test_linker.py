@@ -10,6 +10,7 @@ from coach.nlp.linker import Area, Linker, LinkFeedback, evaluate, load_link_set
 
 SET = Path(__file__).parent / "data" / "link_set.yaml"
 FINAL2 = Path(__file__).parent / "data" / "link_final2.yaml"
+FINAL3 = Path(__file__).parent / "data" / "link_final3.yaml"
 
 AREAS = [
     Area(
@@ -144,20 +145,89 @@ def test_second_final_set_is_well_formed() -> None:
 
 
 def test_accuracy_on_calibration_set(linker: Linker) -> None:
-    """All 24 cases, which the shipped weights were fitted on (grouped CV figures: benchmarks/README.md)."""
+    """The 30 cases the shipped weights were fitted on (grouped CV figures: benchmarks/README.md)."""
     result = evaluate(linker, load_link_set(str(SET)))
-    # Measured: precision 0.867, recall 0.653, F1 0.745 (python benchmarks/linker.py, sum of the three splits).
-    assert result["precision"] >= 0.84, result
-    assert result["recall"] >= 0.62, result
-    assert result["f1"] >= 0.72, result
-
-
-def test_accuracy_on_second_final_set(linker: Linker) -> None:
-    """g01-g06, written before the splitter and threshold changes and never used to fit or choose anything.
-
-    Measured once at the end of that work (precision 0.719, recall 0.730, F1 0.724; python benchmarks/linker.py
-    --final2); the floors are a little under, so a change that makes new voices worse fails here."""
-    result = evaluate(linker, load_link_set(str(FINAL2)))
-    assert result["precision"] >= 0.68, result
-    assert result["recall"] >= 0.68, result
+    # Measured: precision 0.893, recall 0.604, F1 0.721 (python benchmarks/linker.py, sum of the three splits).
+    assert result["precision"] >= 0.86, result
+    assert result["recall"] >= 0.57, result
     assert result["f1"] >= 0.69, result
+    # g01-g06, now calibration data too: precision 0.889, recall 0.635, F1 0.741.
+    result = evaluate(linker, load_link_set(str(FINAL2)))
+    assert result["precision"] >= 0.84, result
+    assert result["recall"] >= 0.59, result
+    assert result["f1"] >= 0.70, result
+
+
+def test_third_final_set_is_well_formed() -> None:
+    cases = load_link_set(str(FINAL3))
+    assert [c["id"] for c in cases] == [f"h0{i}" for i in range(1, 7)]
+    for case in cases:
+        ids = {a.id for a in case["areas"]}
+        assert len(ids) == 3
+        assert all(set(labels) <= ids for _t, labels in case["sentences"])
+    # Plenty of sentences about no area (logistics, greetings, the worker's feelings).
+    assert sum(1 for c in cases for _t, labels in c["sentences"] if not labels) >= 25
+
+
+def test_accuracy_on_third_final_set(linker: Linker) -> None:
+    """h01-h06, written before the logistics, subject-masking and clause-splitting changes, never used to fit or choose
+    anything. Measured once at the end of that work (precision 0.812, recall 0.565, F1 0.667; python
+    benchmarks/linker.py --final3); the floors are a little under, so a change that makes new voices worse fails."""
+    result = evaluate(linker, load_link_set(str(FINAL3)))
+    assert result["precision"] >= 0.77, result
+    assert result["recall"] >= 0.52, result
+    assert result["f1"] >= 0.62, result
+
+
+# Areas whose titles name the child and an everyday subject ("the twins"), as practitioners write them.
+TITLED = [
+    Area(
+        "health",
+        "Jac's health and development",
+        "Jac (3) has missed his hearing test and two nursery health checks; he speaks only a few words.",
+        "Jac's appointments are kept and he is learning new words every month.",
+    ),
+    Area(
+        "teeth",
+        "The boys' teeth",
+        "Both boys have tooth decay and go to bed with bottles of squash.",
+        "The boys see a dentist, brush twice a day and have water at bedtime.",
+    ),
+    Area(
+        "money",
+        "Keeping up with the rent",
+        "Mum (Bethan) is three months behind with the rent and has had a court letter.",
+        "Bethan pays the rent and something towards the arrears every month.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I called in to see Jac and his mum at the flat.",
+        "Home visit at 11, Bethan, Jac and the boys in.",
+        "I went round to see the boys after school on Wednesday.",
+        "Phone call from the nursery manager at 9.15 to say Jac was in.",
+        "Next visit booked for Monday at 2pm.",
+    ],
+)
+def test_visit_logistics_naming_the_child_link_to_nothing(linker: Linker, sentence: str) -> None:
+    """A sentence about who was visited, when and where is not evidence about an area whose title names them."""
+    text = f"{sentence} Bethan showed me the rent statement, which is now up to date."
+    results = {r.area: [s.text for s in r.sentences] for r in linker.link(text, TITLED)}
+    assert all(sentence not in texts for texts in results.values()), results
+    # The evidence sentence beside it still links: the logistics line is filtered, not the whole text.
+    assert "money" in results, results
+
+
+def test_run_without_full_stops_or_commas_is_cut_at_clauses(linker: Linker) -> None:
+    """Notes with neither full stops nor commas are cut where a new subject and verb start a clause."""
+    text = (
+        "went round at 3 Bethan was in the kitchen Jac was asleep upstairs the boys had clean teeth and new brushes "
+        "Bethan said the rent is paid up to date she showed me the statement from the housing office"
+    )
+    sents = [s.text for s in linker.split(text)]
+    assert len(sents) >= 3, sents
+    assert all(len(s.split()) <= 20 for s in sents), sents
+    assert any(s.startswith("Bethan said the rent is paid") for s in sents), sents

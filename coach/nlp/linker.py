@@ -62,6 +62,8 @@ FEATURES = (
     "prev_x_continues",
     "z_fit",
     "z_bank",
+    "logistics",
+    "substance",
 )
 
 
@@ -156,6 +158,109 @@ CONTINUES_RE = re.compile(
     r"later|again|still|both)\b",
     re.IGNORECASE,
 )
+
+# Visit logistics and admin: when, where, who was there, calls and arrangements ("home visit 10am, Kerry + Ruby in",
+# "call from nursery manager 09.40", "next visit Tuesday 2pm"). Such a sentence is rarely evidence about an area,
+# and often shares a name or a place ("at home") with one; the feature counts these cues and lets the model weigh them.
+LOGISTICS_RES = (
+    re.compile(r"\b\d{1,2}[.:]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b|\bhalf past\b|\bo'clock\b|\bquarter (?:past|to)\b", re.I),
+    re.compile(
+        r"\b(?:arrived|arrive|got there|left (?:at|around|about|just)|left \d|answered the door|knocked|"
+        r"parked|drove|home visit|visit (?:unannounced|announced|by)|unannounced|in attendance|"
+        r"collected|dropped (?:\w+ )?(?:at|off))\b"
+        r"|\bpresent:",
+        re.I,
+    ),
+    re.compile(
+        r"\b(?:rang|phoned|phone call|call (?:from|to|with)|texted|emailed|voicemail|next (?:visit|session|meeting)|"
+        r"agreed (?:to meet|the next|next)|rearranged|reminder|same (?:time|place)|see (?:him|her|them) again|"
+        r"seeing (?:him|her|them) again|come back (?:in|on|next))\b",
+        re.I,
+    ),
+)
+LOGISTICS_WORDS = {
+    "arrived",
+    "arrive",
+    "left",
+    "visit",
+    "visited",
+    "session",
+    "present",
+    "rang",
+    "phoned",
+    "phone",
+    "call",
+    "texted",
+    "text",
+    "emailed",
+    "agreed",
+    "booked",
+    "rearranged",
+    "reminder",
+    "door",
+    "home",
+    "house",
+    "car",
+    "afterwards",
+    "morning",
+    "afternoon",
+    "evening",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "minutes",
+    "hour",
+    "meeting",
+    "met",
+    "there",
+}
+
+
+def logistics_cues(sentence: str) -> float:
+    """0..1: how many kinds of logistics cue (time, arrival/departure, calls/arrangements) the sentence has."""
+    return min(1.0, sum(1 for r in LOGISTICS_RES if r.search(sentence)) / 2.0)
+
+
+# A sentence at least this "logistics only" is about no area whatever its similarity: visit times, who was in, calls.
+# The logistic model alone weighs the feature weakly (few such lines in the calibration set), so it is a gate.
+LOGISTICS_GATE = 0.4
+
+
+def gated(feats: np.ndarray) -> np.ndarray:
+    """Boolean mask (feats' leading shape): rows that are logistics only, never linked."""
+    return feats[..., FEATURES.index("logistics")] >= LOGISTICS_GATE
+
+
+def logistics_only(sentence: str) -> float:
+    """0..1: logistics cues in a sentence with little else ("Arrived 13.30, they answered the door").
+
+    "Tom was holding the baby when I arrived, and supported her head" has a cue too, but what is left once the cues
+    are taken out is an observation: that sentence scores near 0."""
+    cues = logistics_cues(sentence)
+    if not cues:
+        return 0.0
+    rest = sentence
+    for r in LOGISTICS_RES:
+        rest = r.sub(" ", rest)
+    return cues * (1.0 - substance(rest))
+
+
+def substance(sentence: str) -> float:
+    """0..1: content words left once masked names, logistics words and stop words are gone (6 or more: 1).
+
+    "I visited they and their mum at home." has none: what similarity it has to an area comes from the subject."""
+    stops = _stops()
+    words = {
+        w.lower()
+        for w in WORD_RE.findall(sentence)
+        if w.lower() not in stops and w.lower() not in LOGISTICS_WORDS and len(w) > 2 and w.lower() not in SUBJECT_NOUNS
+    }
+    return min(1.0, len(words) / 6.0)
+
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'-]+")
 CLAUSE_RE = re.compile(r"\s*(?:[;,.:]|\band\b|\bbut\b|\bwhile\b|\bwhen\b|\bbecause\b)\s*", re.IGNORECASE)
@@ -300,6 +405,83 @@ BREAK_RE = re.compile(r"\n+|;|\s[-\u2013\u2014]+\s|^[ \t]*(?:[-*\u2022\u2013]|\d
 # A run longer than this many words after those breaks is shorthand without full stops, cut at RUN_BREAK_RE.
 LONG_RUN = 25
 RUN_BREAK_RE = re.compile(r"[,:]\s+|\s+(?=and\s+then\b)|(?<!\band)\s+(?=then\b)")
+# A piece of a cut run still longer than this is notes with neither full stops nor commas ("got there after 4 Jordan
+# was in Ellie was upstairs ..."): it is cut again where a clause starts, at a subject (a pronoun or a capitalised
+# word) followed by a verb, unless the word before links the two ("said he was", "told me she has", "and they were").
+CLAUSE_RUN = 16
+CLAUSE_START_RE = re.compile(
+    r"\s+(?=(?:I|we|he|she|they|We|He|She|They|[A-Z][a-z]+)\s+(?:was|were|is|are|has|had|have|hasn't|hadn't|"
+    r"wasn't|weren't|isn't|did|didn't|does|doesn't|can|can't|could|couldn't|will|won't|would|said|says|told|"
+    r"[a-z]+ed|[a-z]+s)\b)"
+)
+_LINKING_WORDS = {
+    "said",
+    "says",
+    "say",
+    "that",
+    "and",
+    "but",
+    "or",
+    "because",
+    "cos",
+    "when",
+    "if",
+    "so",
+    "as",
+    "how",
+    "what",
+    "where",
+    "why",
+    "until",
+    "while",
+    "think",
+    "thinks",
+    "thought",
+    "know",
+    "knows",
+    "knew",
+    "me",
+    "us",
+    "him",
+    "her",
+    "them",
+    "whether",
+    "though",
+    "since",
+    "after",
+    "before",
+    "told",
+    "the",
+    "to",
+    "with",
+    "of",
+    "for",
+    "at",
+    "by",
+    "from",
+    "in",
+    "on",
+    "which",
+    "who",
+}
+MIN_CLAUSE_WORDS = 4
+
+
+def _clause_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of text[start:end] cut where a new clause starts (see CLAUSE_START_RE); pieces of 4+ words."""
+    spans, pos = [], start
+    for match in CLAUSE_START_RE.finditer(text, start, end):
+        before = text[pos : match.start()].split()
+        if len(before) < MIN_CLAUSE_WORDS or before[-1].lower().strip(",'") in _LINKING_WORDS:
+            continue
+        if len(text[match.end() : end].split()) < MIN_CLAUSE_WORDS:
+            break
+        spans.append((pos, match.start()))
+        pos = match.end()
+    spans.append((pos, end))
+    return spans
+
+
 MIN_PIECE_WORDS = 3  # a shorter piece of a cut run joins the piece before it ("2pm", "brother helping")
 
 
@@ -307,7 +489,50 @@ MIN_PIECE_WORDS = 3  # a shorter piece of a cut run joins the piece before it ("
 # sentences before scoring: a sentence that names Kai is not evidence about his temper for that reason alone.
 MASK_NAMES = True
 NAME_STAND_IN = "they"
+NAME_POSSESSIVE = "their"
 _NAME_RE = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
+
+
+# Everyday nouns for whom an area is ("The twins' teeth", "the boys' school attendance"): like a name, mentioning them
+# is not evidence about the area, so they are masked when an area's title is about them (possessive or "with the X").
+SUBJECT_NOUNS = {
+    "child",
+    "children",
+    "kids",
+    "twins",
+    "boys",
+    "girls",
+    "boy",
+    "girl",
+    "baby",
+    "babies",
+    "son",
+    "daughter",
+    "mum",
+    "mam",
+    "mother",
+    "dad",
+    "father",
+    "parents",
+    "nan",
+    "grandma",
+    "grandad",
+    "family",
+}
+
+
+def area_subjects(areas: Sequence[Area]) -> set[str]:
+    """Subject nouns (SUBJECT_NOUNS) that an area's title is about: "twins" in "The twins' teeth"."""
+    out: set[str] = set()
+    for a in areas:
+        for word in WORD_RE.findall(a.title):
+            w = word.lower()
+            if w.endswith("'s"):
+                w = w[:-2]
+            w = w.rstrip("'")
+            if w in SUBJECT_NOUNS:
+                out.add(w)
+    return out
 
 
 def area_names(areas: Sequence[Area]) -> set[str]:
@@ -352,15 +577,20 @@ _COMMON_CAPS = {
 
 def _without_names(sentences: Sequence[str], areas: Sequence[Area]) -> tuple[list[str], list[Area]]:
     """Sentences and areas with the areas' people's names replaced by NAME_STAND_IN (see MASK_NAMES)."""
-    names = area_names(areas)
+    names = area_names(areas) | area_subjects(areas)
     if not names:
         return list(sentences), list(areas)
     pattern = re.compile(
-        r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b", re.IGNORECASE
+        r"\b(?:the\s+)?(?:"
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?:'s|')?(?!\w)",
+        re.IGNORECASE,
     )
 
     def mask(text: str) -> str:
-        return pattern.sub(NAME_STAND_IN, text)
+        return pattern.sub(
+            lambda m: NAME_POSSESSIVE if m.group().endswith("'") or m.group()[-2:] == "'s" else NAME_STAND_IN, text
+        )
 
     return [mask(s) for s in sentences], [
         Area(a.id, mask(a.title), mask(a.concern), mask(a.good_enough)) for a in areas
@@ -431,6 +661,7 @@ class Linker:
         self._sentencizer: Any = None
         self._tokenizer: Any = None
         self._background: list[str] | None = None
+        self._logistics: list[str] = []
         self._bank: list[tuple[str, list[str]]] | None = None
 
     def background(self) -> list[str]:
@@ -444,10 +675,15 @@ class Linker:
             try:
                 data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
                 lines = [str(x).strip() for x in data.get("background", []) if str(x).strip()]
+                self._logistics = [str(x).strip() for x in data.get("logistics", []) or [] if str(x).strip()]
             except (OSError, yaml.YAMLError, AttributeError):
                 lines = []
             self._background = lines
         return self._background
+
+    def no_area_bank(self) -> list[str]:
+        """The background lines and the logistics lines of background.yaml: what the linker compares with."""
+        return self.background() + self._logistics
 
     def evidence_bank(self) -> list[tuple[str, list[str]]]:
         """Topics (about line, examples) from prompts/reflection/linker/evidence.yaml, loaded once."""
@@ -518,6 +754,15 @@ class Linker:
                 pieces = [(s_start, s_end)]
                 if len(text[s_start:s_end].split()) > LONG_RUN:
                     pieces = _merge_short(text, _segments(text, RUN_BREAK_RE, s_start, s_end))
+                    pieces = [
+                        cut
+                        for p_start, p_end in pieces
+                        for cut in (
+                            _clause_cuts(text, p_start, p_end)
+                            if len(text[p_start:p_end].split()) > CLAUSE_RUN
+                            else [(p_start, p_end)]
+                        )
+                    ]
                 for p_start, p_end in pieces:
                     sentence = _trimmed(text, p_start, p_end)
                     if sentence is not None:
@@ -568,7 +813,7 @@ class Linker:
         for a in areas:
             fixed += [a.title, a.concern or a.title, a.good_enough or a.title]
         flat = [f for fs in area_facets for f in fs]
-        bg = self.background()
+        bg = self.no_area_bank()
         sent_clauses = [clauses(s) for s in sentences]
         flat_clauses = [c for cs in sent_clauses for c in cs]
         vec = self._vectors(list(sentences) + fixed + flat + bg + flat_clauses)
@@ -666,6 +911,8 @@ class Linker:
         for j in range(m):
             others = np.delete(bank, j, axis=1).max(axis=1) if m > 1 else np.zeros(n, dtype=np.float32)
             feats[:, j, 13] = bank[:, j] - np.maximum(others, bg_top)
+        feats[:, :, FEATURES.index("logistics")] = np.array([logistics_only(s) for s in sentences])[:, None]
+        feats[:, :, FEATURES.index("substance")] = np.array([substance(s) for s in sentences])[:, None]
         # Per area, how far above the other sentences this one fits: area texts differ in how close any sentence
         # can get, and this puts every area on one scale. The reference is the text's own sentences pooled with
         # the background bank (sentences about no area), so a one-sentence draft is still on the same scale.
@@ -688,7 +935,7 @@ class Linker:
         import numpy as np
 
         w = np.asarray(self.weights, dtype=np.float32)
-        return feats @ w + self.bias
+        return np.where(gated(feats), -20.0, feats @ w + self.bias)
 
     def _feedback_adjust(
         self, sentences: Sequence[str], areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None
