@@ -12,9 +12,11 @@ over a few sentences, and "She said it was..." goes on about the previous senten
 clause of a sentence that names several areas ("home 6, sleep 5, drugs 4"), plus how far above the text's other
 sentences and the background the sentence fits each area (every area on one scale). A logistic model
 (prompts/reflection/linker/weights.json) turns these features into a calibrated 0..1 score, and one decision
-threshold decides what is suggested: the best-F1 threshold whose precision is at least 0.85 on grouped out-of-fold
-scores of tests/data/link_set.yaml (a wrong suggestion costs a practitioner more than a missed one). People's names
-from the area texts are replaced by "they" before scoring: naming Kai is not evidence about "Kai's temper".
+threshold decides what is suggested: the best-F1 threshold whose precision is at least 0.88 on grouped out-of-fold
+scores of the 30 calibration cases (a wrong suggestion costs a practitioner more than a missed one). People's names
+from the area texts, and the everyday subject of a title ("The twins' teeth"), are replaced by "they" before
+scoring: naming Kai is not evidence about "Kai's temper". A sentence that is only visit logistics ("Home visit
+10am, Kerry and Ruby in", "call from nursery 09.40") is linked to nothing (LOGISTICS_GATE).
 
 Feedback for a case (links the practitioner confirmed, added or rejected) moves later scores: a sentence
 similar to a confirmed one gets a higher score for that area, one similar to a rejected one a lower score.
@@ -22,7 +24,8 @@ similar to a confirmed one gets a higher score for that area, one similar to a r
 Speed: area texts and facets are embedded once and cached; sentences are embedded in one batch (and cached
 by text, which helps when the TUI re-links a draft as it is typed). Sentences are split with spaCy's rule-
 based sentencizer over the base English tokenizer (fast, and it keeps closing quotes with their sentence), after
-breaking at line ends, bullets, semicolons and spaced dashes; long runs of shorthand are cut at commas (split)."""
+breaking at line ends, bullets, semicolons and spaced dashes; long runs of shorthand are cut at commas, and runs
+with neither full stops nor commas where a new clause starts (split)."""
 
 from __future__ import annotations
 
