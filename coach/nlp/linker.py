@@ -553,7 +553,27 @@ def area_names(areas: Sequence[Area]) -> set[str]:
             first = WORD_RE.match(text.strip())
             if first and first.group().endswith("'s") and first.group()[:-2].lower() not in stops | _COMMON_CAPS:
                 names.add(first.group()[:-2])
+    # A capitalised word that opens two or more sentences of the concern and good-enough texts ("Kerry has rent
+    # arrears." / "Kerry has a payment plan"), is never written in lower case there and has no abstract-noun ending
+    # ("Attendance", "Contact" are not names) is a name too. Titles are left out: they start with a capital anyway.
+    openers: dict[str, int] = {}
+    for a in areas:
+        for text in (a.concern, a.good_enough):
+            for m in _OPENER_RE.finditer(text):
+                word = m.group(1)
+                if word.lower() not in stops and word.lower() not in _COMMON_CAPS | SUBJECT_NOUNS:
+                    openers[word] = openers.get(word, 0) + 1
+    lower = {
+        w for a in areas for text in (a.title, a.concern, a.good_enough) for w in WORD_RE.findall(text) if w.islower()
+    }
+    names |= {
+        w for w, k in openers.items() if k >= 2 and w.lower() not in lower and not w.lower().endswith(_NOUN_ENDINGS)
+    }
     return names
+
+
+_NOUN_ENDINGS = ("ance", "ence", "ment", "tion", "sion", "ness", "ity", "ing", "ship", "ure", "ism")
+_OPENER_RE = re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!')")
 
 
 _COMMON_CAPS = {
