@@ -237,3 +237,61 @@ def test_family_rules_on_their_own() -> None:
     assert fusion.is_check_question("and have I missed anything?")
     assert fusion.is_conditional_consequence("If it happens again, we'd have to go to court.")
     assert not fusion.is_rating_question("Ten out of ten for effort, love.")
+
+
+# Precision round 3 (own sentences, not from the labelled or held-out sets or the phrasebank).
+def test_round3_rules_on_their_own() -> None:
+    from coach.nlp import fusion
+
+    assert fusion.scaling_kind("You said a two; what would show you it had crept up to a three?") == "open"
+    assert fusion.scaling_kind("Out of ten, what number would you give the mornings?") == "closed"
+    assert fusion.is_autonomy_statement("Whether you ring the clinic is your choice.")
+    assert not fusion.is_autonomy_statement("It's your choice, but you should really ring the clinic.")
+    assert fusion.is_practical_permission("Is it okay if I leave my bag by the door?")
+    assert not fusion.is_practical_permission("Is it okay if I tell you what the nursery said?")
+    assert fusion.is_authority_statement("Part of my job is to check the children are safe, wherever I go.")
+    assert not fusion.is_authority_statement("The clinic opens at nine on a Tuesday.")
+    assert fusion.takes_child_side("Let's look at Saturday through Ffion's eyes.")
+    assert not fusion.takes_child_side("What's it like for you since the move?")
+    assert fusion.argues_status_quo("I tried the group last year and it didn't work for me.")
+    assert fusion.change_stance("I could get my brother to take them Thursdays, that would help.")
+
+
+CHILD_VOICE = [
+    ("What do you reckon Ffion would tell me about bedtimes?", True),
+    ("How do you think the twins felt when the door went?", True),
+    ("Can you tell me what Ffion eats in a day?", False),
+    ("What's teatime like when it's just you and Ffion?", False),
+]
+
+
+@pytest.mark.parametrize(("text", "voiced"), CHILD_VOICE)
+def test_child_focus_needs_the_childs_own_view(tagger: Tagger, text: str, voiced: bool) -> None:
+    from coach.nlp import components
+
+    doc = tagger._parse([text])[0]
+    assert any(components.child_voice(s) for s in doc.sents) is voiced
+    if not voiced:
+        assert "child_focus" not in {h.tag for h in tagger.tag(text).techniques}
+
+
+PUT_DOWNS_R3 = [
+    "Do you seriously think the baby's fine in that nappy all day?",
+    "Who in their right mind leaves a toddler by an open window?",
+    "Oh yeah, because ignoring the school has gone so well.",
+]
+
+
+@pytest.mark.parametrize("text", PUT_DOWNS_R3)
+def test_disbelief_and_mock_agreement_are_confrontation(tagger: Tagger, text: str) -> None:
+    tags = {h.tag for h in tagger.tag(text).techniques}
+    assert "confrontation" in tags and "affirmation" not in tags, tags
+
+
+def test_autonomy_is_not_advice_and_practical_permission_is_not_collaboration(tagger: Tagger) -> None:
+    assert "persuasion" not in {
+        h.tag for h in tagger.tag("Whether you go to the family group is your decision.").techniques
+    }
+    assert "seeking_collaboration" not in {
+        h.tag for h in tagger.tag("Is it alright if I leave my shoes on?").techniques
+    }

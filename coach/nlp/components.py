@@ -9,10 +9,13 @@ spaCy is imported here at module level, so import this module only inside functi
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, SpanGroup
 
+from coach.nlp import fusion
 from coach.nlp.features import WH
 
 
@@ -213,6 +216,18 @@ RHETORICAL = (
     ("oh yeah , i 'm sure", "sarcasm 'oh yeah, I'm sure'"),
     ("oh right , i 'm sure", "sarcasm 'oh right, I'm sure'"),
     ("well done for finally", "sarcasm 'well done for finally'"),
+    ("do you honestly think", "disbelief 'do you honestly think'"),
+    ("do you honestly expect", "disbelief 'do you honestly expect'"),
+    ("do you seriously think", "disbelief 'do you seriously think'"),
+    ("do you seriously expect", "disbelief 'do you seriously expect'"),
+    ("in their right mind", "rhetorical 'who in their right mind'"),
+    ("in your right mind", "rhetorical 'in your right mind'"),
+    ("oh yes , because", "sarcasm 'oh yes, because...'"),
+    ("oh yeah , because", "sarcasm 'oh yeah, because...'"),
+    ("oh right , because", "sarcasm 'oh right, because...'"),
+    ("oh sure , because", "sarcasm 'oh sure, because...'"),
+    ("do n't give me that", "dismissal 'don't give me that'"),
+    ("if you ca n't be bothered", "threat 'if you can't be bothered'"),
     ("playing the victim", "labelling 'playing the victim'"),
     ("feeling sorry for yourself", "put-down 'feeling sorry for yourself'"),
 )
@@ -246,6 +261,9 @@ def _rhetorical(low: list[str], text: str) -> str | None:
         if low[k : k + 2] == ["do", "you"] and low[k + 2] in {"know", "realise", "realize"} and low[k + 3] == "how":
             if set(low[k + 4 : k + 10]) & HURT:
                 return f"guilt trip 'do you {low[k + 2]} how...'"
+    start = low[1:] if low[:1] == ["oh"] else low
+    if start[:1] and start[0] in {"yes", "yeah", "right", "sure"} and start[1:3] == [",", "because"]:
+        return f"sarcasm '{start[0]}, because...'"  # "Yeah, because that went so well": mock agreement
     if low and low[0] == "typical" and len(low) > 1 and low[1] in {",", "!", "."}:
         return "sarcasm 'typical'"
     return None
@@ -265,6 +283,9 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
         if verb.pos_ == "VERB" and verb.lower_ not in INVITING:  # "why don't you tell me..." invites, not advises
             return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why don't you {verb.text}'"
     text = " ".join(low)
+    mad = re.search(r"\byou 'd be (mad|daft|silly|crazy|stupid|a fool) not to (\w+)", text)
+    if mad:  # "You'd be mad not to take it": advice dressed as a verdict on the other choice
+        return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'you'd be {mad.group(1)} not to {mad.group(2)}'"
     found = _rhetorical(low, text)
     if found:
         return "confrontation", sent.start, sent.end, 0.8, f"rule: {found}"
@@ -484,3 +505,26 @@ class SyntaxCues:
 @Language.factory("coach_syntax_cues")
 def make_syntax_cues(nlp: Language, name: str) -> SyntaxCues:
     return SyntaxCues(nlp, name)
+
+
+def child_voice(sent: Span, perceive: bool = True) -> bool:
+    """The child's own experience or voice in a sentence: the child (a name, he/she/they, 'the kids') is the subject
+    of a verb of saying, seeing, feeling or wanting, or of a feeling word, or the wording takes the child's side
+    (coach.nlp.fusion). With perceive=False, seeing or knowing alone does not count."""
+    if fusion.takes_child_side(sent.text):
+        return True
+    for tok in sent:
+        if tok.lower_ in fusion.CHILD_FEELINGS and tok.dep_ in {"acomp", "amod", "attr"}:
+            tok = tok.head
+        elif tok.lower_ not in fusion.CHILD_VIEW_FORMS or (not perceive and tok.lower_ in fusion.PERCEIVE_FORMS):
+            continue
+        for sub in tok.children:
+            if sub.dep_ not in {"nsubj", "nsubjpass"}:
+                continue
+            low = sub.lower_
+            if low in {"he", "she", "they"} or low in fusion.CHILD_NOUNS:
+                return True
+            # a name: a proper noun, or a capitalised word inside the sentence (the tagger may call it a noun)
+            if sub.pos_ == "PROPN" or (sub.text.istitle() and sub.i > sent.start and low not in {"i"}):
+                return True
+    return False

@@ -39,7 +39,8 @@ SUMMARY_MIN_SEPARATORS = 3
 SUMMARY_OPENERS = ("so ", "so,", "right, so", "let me", "to sum up", "pulling", "over the last", "you've told me")
 # Words of a scaling question that asks for a description (open) rather than a number (closed).
 _SCALING_OPEN = re.compile(
-    r"\b(why|would it take|look like|looks like|notice|helped|helps|happen|different|moved? up|go from|get from)\b"
+    r"\b(why|would it take|look like|looks like|notice|helped|helps|happen|different|moved? up|go from|get from|"
+    r"gone up|go up|went up|slip\w*|gone down|go down|went down)\b"
 )
 
 
@@ -65,9 +66,15 @@ def looks_like_summary(text: str) -> bool:
     )
 
 
+# A scaling question asked with "what" ("What would tell you it had gone up to a five?") asks for a description;
+# "what number would you give it?" still asks for a number.
+_SCALING_WHAT = re.compile(r"\bwhat(?!( number| score| mark|'s the number| would you (give|rate|score|put)))\b")
+
+
 def scaling_kind(sentence: str) -> str:
     """'open' for a scaling question that asks what a step would look like or take, else 'closed'."""
-    return "open" if _SCALING_OPEN.search(sentence.lower()) else "closed"
+    low = sentence.lower().replace("\u2019", "'")
+    return "open" if _SCALING_OPEN.search(low) or _SCALING_WHAT.search(low) else "closed"
 
 
 # A sentence opening like this reflects what the person feels or means; it is not information, advice or blame.
@@ -140,7 +147,7 @@ _CHANGE_TOPIC = re.compile(
     r"house|locks?|sorted|sort (myself|my head|it|things|my life)|better|safe|change|lose|losing|keep (him|her) away|"
     r"for (the kids|them|her|him)|sake|worse|any ?more|proud|"
     r"growing up|the way i (did|was)|down the sink|cut down|cutting down|a can|off it|can do (it|this)|"
-    r"whatever it takes|keep them|get them (up|to)|drop-in)\b"
+    r"whatever it takes|keep them|get them (up|to)|drop-in|(would|will|'d|might|could) help)\b"
 )
 # "I'm not going to stop him coming round", "I can't just stop": first-person refusal of the change is sustain talk.
 _REFUSED_CHANGE = re.compile(
@@ -155,7 +162,7 @@ _STATUS_QUO = re.compile(
     r"doesn't bother (the kids|them)|don't even notice|(they're|they are|kids are) used to it|need a drink to|"
     r"can't (manage|cope) without|don't need (a course|any course|your help|you lot|social services)|"
     r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
-    r"be worse without)\b"
+    r"be worse without|(doesn't|does not|didn't|did not|won't|will not) work for (me|us))\b"
 )
 
 
@@ -235,3 +242,119 @@ _CONSEQUENCE = re.compile(
 def is_conditional_consequence(sentence: str) -> bool:
     """'If X, we'd have to...': a possible consequence told honestly, not a non-negotiable expectation."""
     return bool(_CONSEQUENCE.search(sentence.lower().replace("\u2019", "'")))
+
+
+# Child focus brings in the child's own experience or voice: the child is the subject of a verb of seeing, saying,
+# feeling or wanting ("What would Cai say...", "How do you think Zainab feels...", "Does Priya talk to you about..."),
+# or the sentence takes the child's side ("what is it like for...", "through her eyes", "from his point of view").
+# Asking the parent to describe the child's behaviour ("Can you describe what Declan is like...") or a question
+# about the parent's own day is not child focus, however close its meaning is to a phrasebank example.
+CHILD_VIEW_VERBS = frozenset(
+    (
+        "say tell talk think feel notice see want wish worry know describe experience remember make hear like love "
+        "hate miss ask cope understand fear find change"
+    ).split()
+)
+# Inflected forms too: the tagger's pipeline runs without spaCy's lemmatizer (speed).
+CHILD_VIEW_FORMS = frozenset(
+    {f"{v}{e}" for v in CHILD_VIEW_VERBS for e in ("", "s", "ed", "ing", "d")}
+    | {
+        "said",
+        "told",
+        "thought",
+        "felt",
+        "saw",
+        "seen",
+        "knew",
+        "known",
+        "heard",
+        "understood",
+        "found",
+        "drew",
+        "draws",
+        "drawn",
+        "wrote",
+        "writes",
+        "written",
+        "worries",
+        "worried",
+        "made",
+        "noticing",
+        "describing",
+        "hating",
+        "loving",
+        "liking",
+        "coping",
+        "feared",
+        "missing",
+    }
+)
+# Seeing or knowing alone ("how will Hollie know?") is what a preferred-future question asks; wanting, saying and
+# feeling are the child's voice.
+PERCEIVE_FORMS = frozenset("know knows knew known knowing notice notices noticed noticing see sees saw seen".split())
+# "if she was frightened": a feeling word whose subject is the child.
+CHILD_FEELINGS = frozenset("scared frightened afraid worried safe unsafe happy sad upset lonely embarrassed".split())
+CHILD_NOUNS = frozenset("child children kid kids baby son daughter boy boys girl girls brother sister twins".split())
+_CHILD_SIDE = re.compile(
+    r"\b(like for (him|her|them|the (kids|children|baby|boys|girls))|like for [a-z]+\b(?<!\byou)|through \w+ eyes|"
+    r"through (the )?\w+'s eyes|from (the )?\w+'s (side|point of view|perspective)|"
+    r"from (his|her|their) (side|point of view|perspective)|in \w+'s shoes|in (his|her|their) shoes|"
+    r"(his|her|their|\w+'s) (voice|wishes and feelings|views?)|(through|in|on) (his|her|their|\w+'s) (head|mind))\b"
+)
+
+
+def takes_child_side(sentence: str) -> bool:
+    """'What is it like for Nia...', 'through her eyes', 'from Amara's side': the child's experience by wording."""
+    low = sentence.lower().replace("\u2019", "'")
+    return bool(_CHILD_SIDE.search(low)) and not re.search(r"\blike for (you|me|us)\b", low)
+
+
+# Autonomy: the choice is the person's. Said without "should", "need to"... it is not advice, whatever the
+# nearest phrasebank example says ("It's your decision whether to go to the course" is near "You should go").
+_AUTONOMY = re.compile(
+    r"\b(your (decision|choice|call)|up to you|down to you|you (decide|choose)|you're the one who (decides|chooses)|"
+    r"it's for you to|nobody can make you|no one can make you|can't make (you|that choice|the choice|this choice))\b"
+)
+_PUSH = re.compile(r"\b(should|shouldn't|need to|needs to|must|have to|has to|got to|ought|better|best thing)\b")
+
+
+def is_autonomy_statement(sentence: str) -> bool:
+    """The sentence says the choice is the person's and pushes no option."""
+    low = sentence.lower().replace("\u2019", "'")
+    return bool(_AUTONOMY.search(low)) and not _PUSH.search(low)
+
+
+# Permission for a small practical thing ("Is it alright if I sit here?", "Can I use your loo?") is not seeking
+# collaboration: collaboration asks permission to share or discuss, or invites the person's ideas.
+_PERMISSION = re.compile(
+    r"^\W*(sorry,? |oh,? |so,? |right,? )?(is it (alright|all right|ok|okay|fine)( with you)? if i|(can|could|may) i|"
+    r"do you mind if i|would you mind if i|mind if i)\b"
+)
+_TALK_WORDS = re.compile(
+    r"\b(share|tell|talk|discuss|ask|explain|go (through|over)|say|mention|suggest|show you|read|come back to|raise|"
+    r"bring up|feed ?back|information|ideas?|thoughts?|worr\w*|concerns?|plan|options?|think|views?|about|run|past you|"
+    r"something|anything|suggestions?|"
+    r"what|how|which|whether|check|record|note|write|share)\b"
+)
+
+
+def is_practical_permission(sentence: str) -> bool:
+    """Asking leave for a practical matter (sitting, parking, the loo): not a request to share or discuss."""
+    low = sentence.lower().replace("\u2019", "'")
+    m = _PERMISSION.search(low)
+    return bool(m) and not _TALK_WORDS.search(low[m.end() :])
+
+
+# Authority transparency worded as a fact or as the limits of the worker's say: the legal duty, the worker's role,
+# the limits of confidentiality, who makes the decision. Such a sentence is not neutral information nor autonomy.
+_AUTHORITY = re.compile(
+    r"\b(legal duty|statutory|duty to|my (job|role) (is|means)|part of my (job|role)|i work for (children's|social)|"
+    r"can't keep (this|that|it|what)|can't promise to keep|(have|need) to (pass|share) (that|this|it) on|"
+    r"(isn't|is not|not) (mine|my decision|up to me)( alone)?|i (don't|do not) make the (final )?decision|"
+    r"the (final )?decision (isn't|is not) mine)\b"
+)
+
+
+def is_authority_statement(sentence: str) -> bool:
+    """The worker's duty, role, limits of confidentiality or of their own say, stated plainly."""
+    return bool(_AUTHORITY.search(sentence.lower().replace("\u2019", "'")))
