@@ -70,6 +70,20 @@ def test_welsh_is_reported_not_tagged(tagger: Tagger) -> None:
     r = tagger.tag(welsh, speaker="family")
     assert r.language != "en" and r.error and "English" in r.error and not r.techniques
     assert looks_english("I don't know what to do with the children since their dad left.")
+    for line in (
+        "Diolch yn fawr am ddod draw heddiw.",
+        "Bore da, sut wyt ti heddiw?",
+        "Mae'r ysgol wedi ffonio eto bore 'ma am y plant.",
+        "Dydw i ddim isio siarad am hynny rwan.",
+    ):
+        assert not looks_english(line), line
+    for line in (
+        "Thanks for coming round today.",
+        "What's Esme's teacher called?",
+        "I'm not having you lot in my house again, full stop.",
+        "Llewellyn's nan has them on Fridays and she's brilliant with them.",
+    ):
+        assert looks_english(line), line
 
 
 def test_control_characters_and_emoji(tagger: Tagger) -> None:

@@ -96,8 +96,15 @@ _ENGLISH_STOP = frozenset(
 _OTHER_STOP = frozenset(
     "yn ddim mae wedi efo gyda dw dwi roedd ydy ydw fy eu nhw chi ni beth sut pam iawn bod fod oes ac yr ond "
     "hefyd rwy rydw dydw dydy plant efallai le la les des est et je tu il nous vous pas une el los las es y que "
-    "por para der das und ist nicht ich sie ein eine".split()
+    "por para der das und ist nicht ich sie ein eine "
+    # everyday Welsh words a family member might greet or answer with
+    "diolch fawr mawr da nos croeso hwyl wyt ti chdi fi fo ei hyn hynny yma yna rwan nawr heddiw yfory heno "
+    "dod ddod mynd fynd gwneud wneud gweld weld gwybod wybod meddwl dweud ddweud siarad isio eisiau rhaid gallu "
+    "ysgol cartref teulu plentyn wythnos amser byth gyd cariad gwaith ffonio eto ers adael anodd "
+    "mae'r efo'r i'w o'r yn y".split()
 )
+# Welsh spelling no English word has at its start: mutated and double consonants (ddim, llawn, rhaid, nghartref).
+_WELSH_START = re.compile(r"^(?:dd|ll|rh|ngh|mh|nh|ff)[aeiouwy]")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
 # Where spaCy usually ends a sentence: a guess that lets encoding start before the parse (see _tag_many).
@@ -170,7 +177,7 @@ def looks_english(text: str) -> bool:
         return True  # too short to judge; "Mm." or "Diolch" is not worth refusing
     # "What's Esme's teacher called?": contractions and possessives count as the word they are built on
     english = sum(w in _ENGLISH_STOP or _base(w) in _ENGLISH_STOP for w in words) / len(words)
-    other = sum(w in _OTHER_STOP for w in words) / len(words)
+    other = sum(w in _OTHER_STOP or bool(_WELSH_START.match(w)) for w in words) / len(words)
     return english >= 0.12 and other <= english
 
 
