@@ -186,3 +186,18 @@ def test_fit_bias_recovers_a_shifted_class() -> None:
     b = fit_bias(z, y)
     assert b[0] == 0.0 and b[2] - b[0] > 0.25
     assert f1_score(y, (z + b).argmax(axis=1), average="macro") == pytest.approx(1.0)
+
+
+def test_weights_from_other_features_or_a_broken_file_give_a_clear_message(tmp_path) -> None:
+    from coach.errors import CoachError
+    from coach.nlp.classifier import Head, load_heads, save_heads
+
+    width = features.N_FEATURES - 7  # as if trained before a feature change
+    stale = Head("behaviour", ["a", "b"], np.zeros(width), np.ones(width), np.zeros((2, width)), np.zeros(2))
+    save_heads({"behaviour": stale}, tmp_path / "stale.npz")
+    with pytest.raises(CoachError, match="other features.*retrain"):
+        load_heads(tmp_path / "stale.npz")
+    (tmp_path / "broken.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(CoachError, match="cannot be read.*retrain"):
+        load_heads(tmp_path / "broken.npz")
+    assert set(load_heads()) >= {"behaviour", "talk", "technique"}  # the shipped weights fit today's features

@@ -67,20 +67,39 @@ def save_heads(heads: dict[str, Head], path: Path = WEIGHTS, meta: dict | None =
 
 def load_heads(path: Path = WEIGHTS) -> dict[str, Head]:
     """Heads from the committed weights file; empty dict when it is absent (rules and phrasebank still work)."""
+    import zipfile
+
+    from coach.errors import CoachError
+    from coach.nlp import features
+
     if not path.exists():
         return {}
-    data = np.load(path, allow_pickle=False)
+    retrain = "retrain them with: python -m coach.nlp.train --annomi PATH/AnnoMI-full-dev.csv"
+    try:
+        data = np.load(path, allow_pickle=False)
+        arrays = {key: data[key] for key in data.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+        raise CoachError(f"The classifier weights {path} cannot be read ({exc}); {retrain}") from None
+    # The width each head's features have today: a file from before a feature change would otherwise fail deep in
+    # numpy on the first utterance.
+    widths = {name: features.N_FEATURES for name in HEADS} | {"technique": features.DIM + features.N_FORM}
     heads: dict[str, Head] = {}
     for name in HEADS:
-        if f"{name}__coef" not in data:
+        if f"{name}__coef" not in arrays:
             continue
+        width = arrays[f"{name}__coef"].shape[-1]
+        if width != widths[name] or arrays[f"{name}__mean"].shape[-1] != width:
+            raise CoachError(
+                f"The classifier weights {path} were trained on other features ({name}: {width} columns, "
+                f"coach makes {widths[name]}); {retrain}"
+            )
         heads[name] = Head(
             name=name,
-            classes=[str(c) for c in data[f"{name}__classes"]],
-            mean=data[f"{name}__mean"],
-            scale=data[f"{name}__scale"],
-            coef=data[f"{name}__coef"],
-            intercept=data[f"{name}__intercept"],
-            temperature=float(data[f"{name}__temperature"][0]),
+            classes=[str(c) for c in arrays[f"{name}__classes"]],
+            mean=arrays[f"{name}__mean"],
+            scale=arrays[f"{name}__scale"],
+            coef=arrays[f"{name}__coef"],
+            intercept=arrays[f"{name}__intercept"],
+            temperature=float(arrays[f"{name}__temperature"][0]),
         )
     return heads
