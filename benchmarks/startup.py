@@ -186,9 +186,7 @@ def main() -> None:
                 print("\ntmux is not installed; skipping the real-terminal timing.")
                 return
             minimal_script = home / "minimal_app.py"
-            minimal_script.write_text(
-                "import time\n" + MINIMAL_SETUP + "\nmake_app().run()\n", encoding="utf-8"
-            )
+            minimal_script.write_text("import time\n" + MINIMAL_SETUP + "\nmake_app().run()\n", encoding="utf-8")
             coach_cmdline = " ".join([*coach_cmd, "--db", db_url])
             real_minimal, real_coach = [], []
             # A session that outlives the measured ones, so the tmux server is not restarted between runs.

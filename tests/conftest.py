@@ -49,8 +49,7 @@ def pg_server_url() -> str:
     with admin.connect() as conn:
         conn.execute(
             text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = :n AND pid <> pg_backend_pid()"
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
             ),
             {"n": name},
         )

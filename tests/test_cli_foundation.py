@@ -32,9 +32,7 @@ def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, s
     return code, out.out, out.err
 
 
-def run_coach(
-    args: list[str], env: dict[str, str] | None = None, timeout: float = 60
-) -> subprocess.CompletedProcess:
+def run_coach(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """`coach ARGS` in a fresh Python process, as from a shell."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
@@ -48,9 +46,7 @@ def test_version_in_a_subprocess() -> None:
     assert result.stdout.strip() == f"coach, version {__version__}"
 
 
-def test_locate_shows_paths_and_hides_the_password(
-    capsys: pytest.CaptureFixture[str], _isolated_home: Path
-) -> None:
+def test_locate_shows_paths_and_hides_the_password(capsys: pytest.CaptureFixture[str], _isolated_home: Path) -> None:
     code, out, err = run_cli(["locate"], capsys)
     assert code == 0 and err == ""
     assert f"Config file:  {_isolated_home / 'config' / 'config.toml'} (not created yet" in out
@@ -115,9 +111,7 @@ def test_export_then_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_export_of_a_missing_database_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(
-        ["export", str(tmp_path / "x.json"), "--db", f"sqlite:///{tmp_path / 'none.db'}"], capsys
-    )
+    code, _, err = run_cli(["export", str(tmp_path / "x.json"), "--db", f"sqlite:///{tmp_path / 'none.db'}"], capsys)
     assert code != 0 and "There is no database at" in err
     assert not (tmp_path / "none.db").exists() and not (tmp_path / "x.json").exists()
 
@@ -134,13 +128,9 @@ def test_import_of_a_bad_file_exits_non_zero_with_the_message(name: str, sqlite_
     assert expected in result.stderr
 
 
-def test_bad_import_into_a_new_database_creates_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_import_into_a_new_database_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "fresh.db"
-    code, _, err = run_cli(
-        ["import", str(BAD_DIR / "unknown_area_link.json"), "--db", f"sqlite:///{target}"], capsys
-    )
+    code, _, err = run_cli(["import", str(BAD_DIR / "unknown_area_link.json"), "--db", f"sqlite:///{target}"], capsys)
     assert code == 2 and "has no change area 'School attendance'" in err
     assert not target.exists()
 

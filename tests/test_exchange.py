@@ -49,9 +49,7 @@ def demo_data() -> dict:
 
 
 def test_every_bad_file_has_an_expectation() -> None:
-    assert set(BAD_FILES) == set(EXPECTED), (
-        "each file in tests/data/bad_imports needs a line in expected.yaml"
-    )
+    assert set(BAD_FILES) == set(EXPECTED), "each file in tests/data/bad_imports needs a line in expected.yaml"
 
 
 def test_demo_round_trips_through_sqlite_and_postgres(db_url: str, tmp_path: Path, demo_data: dict) -> None:
@@ -202,9 +200,7 @@ def test_area_answers_follow_titles_not_ids(sqlite_url: str, demo_data: dict) ->
         assert first is not None
         assert f"area:{area.id}" in first.answers and f"area:{area.id}:scale" in first.answers
         assert all(
-            titles[int(k.split(":")[1])] in {a.title for a in case.areas}
-            for k in first.answers
-            if k[:5] == "area:"
+            titles[int(k.split(":")[1])] in {a.title for a in case.areas} for k in first.answers if k[:5] == "area:"
         )
         exported = export_workspace(store)
         assert "area[Alcohol and Cai's supervision]" in exported["reflections"][0]["answers"]
@@ -258,13 +254,9 @@ _DAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 11, 1)).map(dat
 @st.composite
 def workspaces(draw: st.DrawFn) -> dict:
     names = draw(st.lists(_NAME, min_size=1, max_size=4, unique=True))
-    people = [
-        {"name": n, "role": draw(st.sampled_from(["practitioner", "mentor", "facilitator"]))} for n in names
-    ]
+    people = [{"name": n, "role": draw(st.sampled_from(["practitioner", "mentor", "facilitator"]))} for n in names]
     refs = draw(
-        st.lists(
-            st.from_regex(r"[A-Z]{2}-20[0-9]{2}-[0-9]{3}", fullmatch=True), max_size=3, unique_by=str.lower
-        )
+        st.lists(st.from_regex(r"[A-Z]{2}-20[0-9]{2}-[0-9]{3}", fullmatch=True), max_size=3, unique_by=str.lower)
     )
     cases = []
     for ref in refs:
@@ -305,9 +297,7 @@ def workspaces(draw: st.DrawFn) -> dict:
                 "visit_date": draw(_DAY),
                 "text": text,
                 "answers": {**{f"area[{a}]": draw(_TEXT) for a in areas}, "what-happened": text},
-                "tags": [
-                    {"tag": "open_question", "score": draw(st.floats(0, 1)), "start": 0, "end": len(text)}
-                ],
+                "tags": [{"tag": "open_question", "score": draw(st.floats(0, 1)), "start": 0, "end": len(text)}],
                 "area_links": [{"area": a, "status": "confirmed", "decided_by": names[0]} for a in areas],
                 "comments": [{"author": names[-1], "text": draw(_TEXT) or "ok"}],
             }

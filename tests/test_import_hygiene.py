@@ -21,9 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def loaded_modules(code: str) -> set[str]:
     """Run `code` in a fresh interpreter and return the top-level names of every module it left imported."""
     script = f"{code}\nimport json, sys\nprint('\\n' + json.dumps(sorted(sys.modules)))"
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     names = json.loads(result.stdout.strip().splitlines()[-1])
     return {name.split(".")[0] for name in names}

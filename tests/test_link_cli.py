@@ -69,9 +69,7 @@ def test_contract_with_bad_lines_in_the_middle() -> None:
 
 
 def test_without_jsonl_flag_says_how_to_use_it() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "coach", "link"], capture_output=True, text=True, input="", timeout=60
-    )
+    proc = subprocess.run([sys.executable, "-m", "coach", "link"], capture_output=True, text=True, input="", timeout=60)
     assert proc.returncode != 0
     assert "--jsonl" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -102,9 +102,7 @@ def test_models_match_the_migrations(db_url: str) -> None:
     store = Store.open(db_url)
     try:
         with store.connect() as conn:
-            diff = compare_metadata(
-                MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
-            )
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata)
         assert diff == []
     finally:
         store.dispose()

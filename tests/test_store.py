@@ -98,14 +98,10 @@ def test_deleting_a_case_deletes_its_children_and_unlinks_the_rest(store: Store)
     area = case.areas[0]
     cs.add_reading(store, area.id, date.today(), 4, "Owain Rees", "first")
     with store.session() as session:
-        reflection = Reflection(
-            case_id=case.id, visit_date=date.today(), text="We talked about the evenings."
-        )
+        reflection = Reflection(case_id=case.id, visit_date=date.today(), text="We talked about the evenings.")
         session.add(reflection)
         session.flush()
-        session.add(
-            AreaLink(reflection_id=reflection.id, area_id=area.id, sentence="We talked.", status="confirmed")
-        )
+        session.add(AreaLink(reflection_id=reflection.id, area_id=area.id, sentence="We talked.", status="confirmed"))
         session.add(TechniqueTag(reflection_id=reflection.id, tag="open_question", start=0, end=5))
         rehearsal = Rehearsal(scenario_id="drinking-toddler", case_id=case.id)
         session.add(rehearsal)
@@ -289,9 +285,7 @@ def test_bad_readings_are_refused_and_nothing_is_written(
 
 def test_wrong_ids_and_duplicates_are_clear(store: Store) -> None:
     case = _case_with_areas(store)
-    with pytest.raises(
-        cs.CaseError, match="No case with reference or number 'GW-0000-000'. Known cases: GW-2026-101"
-    ):
+    with pytest.raises(cs.CaseError, match="No case with reference or number 'GW-0000-000'. Known cases: GW-2026-101"):
         cs.get_case(store, "GW-0000-000")
     with pytest.raises(cs.CaseError, match="No change area number 99999"):
         cs.readings_for_area(store, 99999)
@@ -341,9 +335,7 @@ def test_mentor_comments_go_with_their_target(store: Store) -> None:
         session.add(turn)
         session.flush()
         for kind, target in (("reflection", reflection.id), ("rehearsal", rehearsal.id), ("turn", turn.id)):
-            session.add(
-                MentorComment(author_id=nia.id, target_kind=kind, target_id=target, text=f"On the {kind}.")
-            )
+            session.add(MentorComment(author_id=nia.id, target_kind=kind, target_id=target, text=f"On the {kind}."))
         ids = (reflection.id, rehearsal.id)
     with store.session() as session:
         session.delete(session.get(Rehearsal, ids[1]))

@@ -31,9 +31,7 @@ def group() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option(
-    "-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE."
-)
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @db_option
 @click.pass_context
 def report_command(ctx: click.Context, case_ref: str, fmt: str, output: Path | None, db: str | None) -> None:

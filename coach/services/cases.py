@@ -335,9 +335,7 @@ def create_case(
         session.add(case)
         session.flush()
         for position, (title, concern, good) in enumerate(clean_areas):
-            session.add(
-                ChangeArea(case_id=case.id, title=title, concern=concern, good_enough=good, position=position)
-            )
+            session.add(ChangeArea(case_id=case.id, title=title, concern=concern, good_enough=good, position=position))
         session.flush()
         return _case_view(session, case)
 
@@ -400,9 +398,7 @@ def add_area(
         case = _find_case(session, ref)
         areas = list(
             session.exec(
-                select(ChangeArea)
-                .where(ChangeArea.case_id == case.id)
-                .order_by(ChangeArea.position, ChangeArea.id)
+                select(ChangeArea).where(ChangeArea.case_id == case.id).order_by(ChangeArea.position, ChangeArea.id)
             ).all()
         )
         if any(a.title.lower() == clean_title.lower() for a in areas):
@@ -461,9 +457,7 @@ def delete_area(store: Store, area_id: int) -> None:
         session.delete(area)
         session.flush()
         rest = session.exec(
-            select(ChangeArea)
-            .where(ChangeArea.case_id == case_id)
-            .order_by(ChangeArea.position, ChangeArea.id)
+            select(ChangeArea).where(ChangeArea.case_id == case_id).order_by(ChangeArea.position, ChangeArea.id)
         ).all()
         for pos, other in enumerate(rest):
             other.position = pos

@@ -102,9 +102,7 @@ def build(store: Any, ref: str, today: date | None = None) -> CaseReport:
                 )
             ).all()
             excerpts = [Excerpt(r.visit_date, link.sentence, link.status, link.score) for link, r in rows]
-            excerpts.sort(
-                key=lambda e: (STATUS_ORDER[e.status], -e.visit_date.toordinal(), -(e.score or 0.0))
-            )
+            excerpts.sort(key=lambda e: (STATUS_ORDER[e.status], -e.visit_date.toordinal(), -(e.score or 0.0)))
             seen: set[str] = set()
             unique = []
             for e in excerpts:
@@ -194,8 +192,7 @@ def to_html(report: CaseReport) -> str:
         for e in a.excerpts:
             label = _excerpt_label(e)
             parts.append(
-                f'<li class="{label}">{esc(e.visit_date.isoformat())} ({label}): '
-                f"\u201c{esc(e.sentence)}\u201d</li>"
+                f'<li class="{label}">{esc(e.visit_date.isoformat())} ({label}): \u201c{esc(e.sentence)}\u201d</li>'
             )
         parts.append("</ul>")
     parts.append("</body></html>")

@@ -112,9 +112,7 @@ def _text(data: dict, key: str, where: str, problems: list[str], required: bool 
     return value
 
 
-def _int(
-    data: dict, key: str, where: str, problems: list[str], lo: int, hi: int, default: int | None = None
-) -> int:
+def _int(data: dict, key: str, where: str, problems: list[str], lo: int, hi: int, default: int | None = None) -> int:
     value = data.get(key, default)
     if value is None:
         problems.append(f"{where}{key} is missing")

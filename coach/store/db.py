@@ -194,13 +194,9 @@ def translate_error(exc: BaseException, url: str | URL) -> StoreError:
             or isinstance(exc, sa_exc.DBAPIError)
             and getattr(exc, "connection_invalidated", False)
         ):
-            return StoreConnectionError(
-                f"Cannot connect to the database server at {_server_address(parsed)}: {reason}"
-            )
+            return StoreConnectionError(f"Cannot connect to the database server at {_server_address(parsed)}: {reason}")
         if "does not exist" in lowered or "authentication" in lowered or "password" in lowered:
-            return StoreConnectionError(
-                f"Cannot connect to the database server at {_server_address(parsed)}: {reason}"
-            )
+            return StoreConnectionError(f"Cannot connect to the database server at {_server_address(parsed)}: {reason}")
     if isinstance(exc, sa_exc.NoSuchModuleError):
         return StoreError(
             f"Unknown database URL {safe_url(parsed)}: no database driver for {parsed.drivername!r}. "
@@ -218,9 +214,7 @@ def _prepare_sqlite_file(path: Path) -> None:
             fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
     except OSError as exc:
-        raise StoreConnectionError(
-            f"Cannot create the database file {path}: {exc.strerror or exc}."
-        ) from None
+        raise StoreConnectionError(f"Cannot create the database file {path}: {exc.strerror or exc}.") from None
     _restrict(path)
 
 
@@ -299,9 +293,7 @@ def _stored_revision(conn: Any) -> str | None:
         return None
     rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     if len(rows) > 1:
-        raise StoreVersionError(
-            f"The database has several schema revisions ({', '.join(rows)}); it is damaged."
-        )
+        raise StoreVersionError(f"The database has several schema revisions ({', '.join(rows)}); it is damaged.")
     return rows[0] if rows else None
 
 

@@ -169,8 +169,7 @@ def parse_bytes(raw: bytes, name: str = "<input>", suffix: str = "") -> dict[str
             raise ExchangeError(f"{name} is nested too deeply to be a workspace file.") from None
     if not isinstance(data, dict):
         raise ExchangeError(
-            f'{name} is not a workspace file: expected an object with "format": "{FORMAT_NAME}", '
-            f"found {_kind(data)}."
+            f'{name} is not a workspace file: expected an object with "format": "{FORMAT_NAME}", found {_kind(data)}.'
         )
     return data
 
@@ -240,9 +239,7 @@ class _Validator:
     def optional_name(self, value: Any, path: str) -> str | None:
         return None if value is None else self.name(value, path)
 
-    def integer(
-        self, value: Any, path: str, *, low: int | None = None, high: int | None = None
-    ) -> int | None:
+    def integer(self, value: Any, path: str, *, low: int | None = None, high: int | None = None) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
@@ -276,9 +273,7 @@ class _Validator:
             return default
         return value
 
-    def choice(
-        self, value: Any, path: str, options: tuple[str, ...], default: str | None = None
-    ) -> str | None:
+    def choice(self, value: Any, path: str, options: tuple[str, ...], default: str | None = None) -> str | None:
         if value is None and default is not None:
             return default
         if value not in options:
@@ -334,9 +329,7 @@ class _Validator:
             return None
         return _normalise_json(value)
 
-    def obj(
-        self, value: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-    ) -> dict | None:
+    def obj(self, value: Any, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict | None:
         if not isinstance(value, dict):
             self.problem(path, f"must be an object, got {_kind(value)}")
             return None
@@ -498,9 +491,7 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
     try:
         fmt = data.get("format")
         if fmt != FORMAT_NAME:
-            raise ExchangeError(
-                f'This is not a coach workspace file: "format" must be "{FORMAT_NAME}", got {fmt!r}.'
-            )
+            raise ExchangeError(f'This is not a coach workspace file: "format" must be "{FORMAT_NAME}", got {fmt!r}.')
         version = data.get("version")
         if version != FORMAT_VERSION:
             if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
@@ -508,9 +499,7 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
                     f"This workspace file is version {version}, written by a newer coach; this coach reads "
                     f"version {FORMAT_VERSION}. Upgrade coach to import it."
                 )
-            raise ExchangeError(
-                f"Unsupported workspace file version {version!r}: this coach reads version 1."
-            )
+            raise ExchangeError(f"Unsupported workspace file version {version!r}: this coach reads version 1.")
         v.obj(data, "file", TOP_FIELDS, ())
 
         # practitioners
@@ -644,13 +633,9 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
                     if match is None:
                         continue
                     if case_ref is None:
-                        v.problem(
-                            f"{p}.answers.{key}", "an answer about a change area needs the reflection's case"
-                        )
+                        v.problem(f"{p}.answers.{key}", "an answer about a change area needs the reflection's case")
                     elif match.group(1).lower() not in case_areas.get(case_ref.lower(), set()):
-                        v.problem(
-                            f"{p}.answers.{key}", f"case {case_ref!r} has no change area {match.group(1)!r}"
-                        )
+                        v.problem(f"{p}.answers.{key}", f"case {case_ref!r} has no change area {match.group(1)!r}")
             links = []
             for j, link in enumerate(v.items(item.get("area_links"), f"{p}.area_links")):
                 lp = f"{p}.area_links[{j}]"
@@ -676,9 +661,7 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
                         "end": end,
                         "sentence": v.text(link.get("sentence"), f"{lp}.sentence") or "",
                         "score": v.number(link.get("score"), f"{lp}.score"),
-                        "status": v.choice(
-                            link.get("status"), f"{lp}.status", LINK_STATUS_VALUES, "suggested"
-                        ),
+                        "status": v.choice(link.get("status"), f"{lp}.status", LINK_STATUS_VALUES, "suggested"),
                         "decided_by": decided_by,
                         "decided_at": v.moment(link.get("decided_at"), f"{lp}.decided_at"),
                     }
@@ -690,9 +673,7 @@ def validate(data: dict[str, Any], existing_people: set[str], existing_cases: di
                     "visit_date": v.day(item.get("visit_date"), f"{p}.visit_date"),
                     "prompt_set": v.name(item.get("prompt_set") or "default", f"{p}.prompt_set", limit=100),
                     "status": v.choice(item.get("status"), f"{p}.status", REFLECTION_STATUS_VALUES, "draft"),
-                    "shared_with_mentor": v.boolean(
-                        item.get("shared_with_mentor"), f"{p}.shared_with_mentor"
-                    ),
+                    "shared_with_mentor": v.boolean(item.get("shared_with_mentor"), f"{p}.shared_with_mentor"),
                     "answers": answers or {},
                     "text": v.text(item.get("text"), f"{p}.text") or "",
                     "created_at": v.moment(item.get("created_at"), f"{p}.created_at"),
@@ -868,9 +849,7 @@ def import_workspace(store: Any, data: dict[str, Any]) -> ImportSummary:
             if item["name"] in people:
                 counts["practitioners_matched"] += 1
                 continue
-            person = Practitioner(
-                display_name=item["name"], role=item["role"], created_at=item["created_at"] or now
-            )
+            person = Practitioner(display_name=item["name"], role=item["role"], created_at=item["created_at"] or now)
             session.add(person)
             new_people[item["name"]] = person
             counts["practitioners"] += 1
@@ -1125,9 +1104,7 @@ def export_workspace(store: Any) -> dict[str, Any]:
             )
 
         def tag_dicts(tags: Iterable[TechniqueTag]) -> list[dict]:
-            return [
-                {"tag": t.tag, "score": t.score, "start": t.start, "end": t.end, "why": t.why} for t in tags
-            ]
+            return [{"tag": t.tag, "score": t.score, "start": t.start, "end": t.end, "why": t.why} for t in tags]
 
         tags_by_turn: dict[int, list[TechniqueTag]] = {}
         tags_by_reflection: dict[int, list[TechniqueTag]] = {}
@@ -1138,9 +1115,7 @@ def export_workspace(store: Any) -> dict[str, Any]:
                 tags_by_reflection.setdefault(t.reflection_id, []).append(t)
 
         readings: dict[int, list[ScaleReading]] = {}
-        for r in session.exec(
-            select(ScaleReading).order_by(ScaleReading.reading_date, ScaleReading.id)
-        ).all():
+        for r in session.exec(select(ScaleReading).order_by(ScaleReading.reading_date, ScaleReading.id)).all():
             readings.setdefault(r.area_id, []).append(r)
         areas_by_case: dict[int, list[ChangeArea]] = {}
         area_names: dict[int, str] = {}

@@ -238,9 +238,7 @@ class TechniqueTag(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     turn_id: int | None = Field(default=None, foreign_key="turns.id", ondelete="CASCADE", index=True)
-    reflection_id: int | None = Field(
-        default=None, foreign_key="reflections.id", ondelete="CASCADE", index=True
-    )
+    reflection_id: int | None = Field(default=None, foreign_key="reflections.id", ondelete="CASCADE", index=True)
     tag: str = Field(nullable=False, max_length=60)
     score: float | None = Field(default=None)
     start: int | None = Field(default=None)
@@ -368,9 +366,7 @@ def _delete_comments_with_their_target(session: Session, _context: Any, _instanc
     table = MentorComment.__table__  # type: ignore[attr-defined]
     if rehearsal_ids:
         turns = Turn.__table__  # type: ignore[attr-defined]
-        turn_ids = conn.execute(
-            sa.select(turns.c.id).where(turns.c.rehearsal_id.in_(rehearsal_ids))
-        ).scalars()
+        turn_ids = conn.execute(sa.select(turns.c.id).where(turns.c.rehearsal_id.in_(rehearsal_ids))).scalars()
         targets.extend(("turn", tid) for tid in turn_ids)
     for kind in {k for k, _ in targets}:
         ids = [tid for k, tid in targets if k == kind]

@@ -70,12 +70,8 @@ class CoachApp(App[None]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("f1", "help", "Help", id="app.help", tooltip="Help for this screen and its keys"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit coach"),
-        Binding(
-            "ctrl+q", "quit", "Quit", id="app.quit_ctrl", tooltip="Quit coach", show=False, priority=True
-        ),
-        Binding(
-            "escape", "back", "Back", id="app.back", tooltip="Go back to the previous screen", show=False
-        ),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit_ctrl", tooltip="Quit coach", show=False, priority=True),
+        Binding("escape", "back", "Back", id="app.back", tooltip="Go back to the previous screen", show=False),
     ]
 
     def __init__(self, db_url: str, tagger: Any = None, *, load_models: bool = True) -> None:
@@ -227,9 +223,7 @@ class CoachApp(App[None]):
                 self._set_model_status(f"Language models unavailable: {self.models_error}")
                 for screen in self.screen_stack:
                     screen.post_message(ModelsFailed(self.models_error))
-                self.notify(
-                    self.models_error, title="Language models not loaded", severity="error", timeout=10
-                )
+                self.notify(self.models_error, title="Language models not loaded", severity="error", timeout=10)
         elif worker.group == "store" and event.state == WorkerState.ERROR:
             # _open_store catches everything it expects; this is only for the truly unexpected.
             with self._store_lock:

@@ -96,6 +96,4 @@ class ScreenCommands(Provider):
         for command in self._commands():
             score = matcher.match(command.name)
             if score > 0:
-                yield Hit(
-                    score, matcher.highlight(command.name), command.run, text=command.name, help=command.help
-                )
+                yield Hit(score, matcher.highlight(command.name), command.run, text=command.name, help=command.help)

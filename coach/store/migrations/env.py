@@ -18,9 +18,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError(
-            "coach migrations run through coach.store.db (coach db upgrade), not the alembic CLI"
-        )
+        raise RuntimeError("coach migrations run through coach.store.db (coach db upgrade), not the alembic CLI")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

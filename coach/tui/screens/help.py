@@ -23,6 +23,7 @@ GENERAL_KEYS: tuple[tuple[str, str], ...] = (
     ("q / ctrl+q", "Quit (q types a letter while you are writing in a text box)"),
 )
 
+
 def binding_rows(screen: Any) -> list[tuple[str, str]]:
     """(keys, what it does) for each action bound on `screen`, keys of one action joined."""
     rows: dict[str, tuple[list[str], str]] = {}

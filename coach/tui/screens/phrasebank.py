@@ -234,10 +234,7 @@ def technique_text(technique: Technique, book: Phrasebank) -> Text:
     section(f"How you could say it ({len(technique.examples)})", (f"“{x}”" for x in technique.examples))
     section(
         "Looks similar, but is not",
-        (
-            Text.assemble(f"“{c.text}” — ", (book.label_for(c.actually), "italic"))
-            for c in technique.counter_examples
-        ),
+        (Text.assemble(f"“{c.text}” — ", (book.label_for(c.actually), "italic")) for c in technique.counter_examples),
     )
     out.rstrip()
     return out
@@ -262,13 +259,9 @@ class PhrasebankScreen(Screen):
 
     CSS_PATH = "phrasebank.tcss"
     BINDINGS: ClassVar = [
-        Binding(
-            "slash", "focus_filter", "Filter", id="phrasebank.filter", tooltip="Type to filter the techniques"
-        ),
+        Binding("slash", "focus_filter", "Filter", id="phrasebank.filter", tooltip="Type to filter the techniques"),
         Binding("ctrl+l", "clear_filter", "Clear", id="phrasebank.clear", tooltip="Clear the filter"),
-        Binding(
-            "ctrl+r", "reload", "Reload", id="phrasebank.reload", tooltip="Read the phrasebank files again"
-        ),
+        Binding("ctrl+r", "reload", "Reload", id="phrasebank.reload", tooltip="Read the phrasebank files again"),
         Binding("escape", "back", "Back", id="phrasebank.back", tooltip="Go back"),
     ]
     HELP = """\

@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=20), nullable=False),
         sa.Column("mentor_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "role IN ('practitioner', 'mentor', 'facilitator')", name=op.f("ck_practitioners_role")
-        ),
+        sa.CheckConstraint("role IN ('practitioner', 'mentor', 'facilitator')", name=op.f("ck_practitioners_role")),
         sa.ForeignKeyConstraint(
             ["mentor_id"],
             ["practitioners.id"],
@@ -304,9 +302,7 @@ def upgrade() -> None:
         sa.Column("start", sa.Integer(), nullable=True),
         sa.Column("end", sa.Integer(), nullable=True),
         sa.Column("why", sa.String(), nullable=False),
-        sa.CheckConstraint(
-            "(turn_id IS NULL) <> (reflection_id IS NULL)", name=op.f("ck_technique_tags_one_target")
-        ),
+        sa.CheckConstraint("(turn_id IS NULL) <> (reflection_id IS NULL)", name=op.f("ck_technique_tags_one_target")),
         sa.ForeignKeyConstraint(
             ["reflection_id"],
             ["reflections.id"],
