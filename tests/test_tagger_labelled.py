@@ -7,13 +7,12 @@ A tag absent from MIN_PRECISION must still not be wrong more often than right wh
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
+from test_tagger_heldout import precision, score  # the same scoring as the held-out sets
 
-from coach.nlp.tagger import Tagger, TagInput
+from coach.nlp.tagger import Tagger
 
 DATA = Path(__file__).parent / "data" / "techniques_labelled.yaml"
 
@@ -56,38 +55,17 @@ MIN_BEHAVIOUR_ACCURACY = 0.77
 
 @pytest.fixture(scope="module")
 def scored(tagger: Tagger) -> dict:
-    items = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    results = tagger.tag_many([TagInput(x["text"], x["speaker"], x.get("previous")) for x in items])
-    tp: Counter[str] = Counter()
-    fp: Counter[str] = Counter()
-    fn: Counter[str] = Counter()
-    behaviour_ok = behaviour_n = 0
-    for item, res in zip(items, results, strict=True):
-        assert res.error is None, (item["text"], res.error)
-        pred = {h.tag for h in res.techniques}
-        gold = set(item["tags"])
-        tp.update(pred & gold)
-        fp.update(pred - gold)
-        fn.update(gold - pred)
-        if item.get("behaviour"):
-            behaviour_n += 1
-            behaviour_ok += res.behaviour == item["behaviour"]
-    return {"tp": tp, "fp": fp, "fn": fn, "behaviour": behaviour_ok / max(1, behaviour_n)}
-
-
-def _precision(s: dict, tag: str) -> float:
-    n = s["tp"][tag] + s["fp"][tag]
-    return s["tp"][tag] / n if n else 1.0
+    return score(tagger, DATA)
 
 
 @pytest.mark.parametrize("tag", sorted(MIN_PRECISION))
 def test_tag_precision(scored: dict, tag: str) -> None:
-    assert _precision(scored, tag) >= MIN_PRECISION[tag], (tag, scored["tp"][tag], scored["fp"][tag])
+    assert precision(scored, tag) >= MIN_PRECISION[tag], (tag, scored["tp"][tag], scored["fp"][tag])
     assert scored["tp"][tag] > 0, f"{tag} never recognised"
 
 
 def test_no_tag_mostly_wrong(scored: dict) -> None:
-    bad = [t for t in set(scored["fp"]) if scored["tp"][t] + scored["fp"][t] >= 3 and _precision(scored, t) < 0.5]
+    bad = [t for t in set(scored["fp"]) if scored["tp"][t] + scored["fp"][t] >= 3 and precision(scored, t) < 0.5]
     assert not bad, {t: (scored["tp"][t], scored["fp"][t]) for t in bad}
 
 

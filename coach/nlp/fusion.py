@@ -16,6 +16,12 @@ from __future__ import annotations
 
 import re
 
+
+def _low(sentence: str) -> str:
+    """Lower case with curly apostrophes made straight, as every pattern here is written."""
+    return sentence.lower().replace("\u2019", "'")
+
+
 # Tags that are statements by definition: never reported on a sentence that ends with a question mark.
 STATEMENT_ONLY = frozenset(
     (
@@ -73,7 +79,7 @@ _SCALING_WHAT = re.compile(r"\bwhat(?!( number| score| mark|'s the number| would
 
 def scaling_kind(sentence: str) -> str:
     """'open' for a scaling question that asks what a step would look like or take, else 'closed'."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     return "open" if _SCALING_OPEN.search(low) or _SCALING_WHAT.search(low) else "closed"
 
 
@@ -110,18 +116,18 @@ _PF_WHAT = re.compile(
 
 def is_reflective_frame(sentence: str) -> bool:
     """'It sounds like...', 'Part of you...': the sentence reflects rather than informs, advises or blames."""
-    return bool(_REFLECTIVE_FRAME.search(sentence.lower().replace("\u2019", "'")))
+    return bool(_REFLECTIVE_FRAME.search(_low(sentence)))
 
 
 def is_praise(sentence: str) -> bool:
     """Praise words with no sign of sarcasm: such a sentence is not a confrontation."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     return bool(_PRAISE.search(low)) and not _SARCASM.search(low)
 
 
 def is_preferred_future(sentence: str) -> bool:
     """An open question about a hypothetical or future time and what would be noticed, different or happening."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     if not is_question_sentence(low) or re.search(r"\blike (me|us) to\b", low):
         return False
     return bool(_PF_WHEN.search(low)) and bool(_PF_WHAT.search(low))
@@ -166,24 +172,20 @@ _STATUS_QUO = re.compile(
 )
 
 
-def _family_low(sentence: str) -> str:
-    return sentence.lower().replace("\u2019", "'")
-
-
 def refuses_change(sentence: str) -> bool:
     """A first-person refusal of the change ('I'm not going to stop...', 'I can't give up...'): sustain talk."""
-    return bool(_REFUSED_CHANGE.search(_family_low(sentence)))
+    return bool(_REFUSED_CHANGE.search(_low(sentence)))
 
 
 def argues_status_quo(sentence: str) -> bool:
     """A refusal of the change or a stock argument for things as they are ('never did me any harm')."""
-    low = _family_low(sentence)
+    low = _low(sentence)
     return bool(_REFUSED_CHANGE.search(low) or _STATUS_QUO.search(low))
 
 
 def change_stance(sentence: str) -> bool:
     """A first-person stance toward change about the behaviour or the children (not a refusal, not a plain plan)."""
-    low = _family_low(sentence)
+    low = _low(sentence)
     if _REFUSED_CHANGE.search(low) or _STATUS_QUO.search(low):
         return False
     if re.search(r"\b(deserve|deserves) (better|a (mum|mam|dad|mother|father))\b", low):
@@ -205,7 +207,7 @@ _REQUEST = re.compile(
 
 def is_request(sentence: str) -> bool:
     """A request for a small action from the person or a move to get going: not a technique."""
-    return bool(_REQUEST.search(sentence.lower().replace("\u2019", "'")))
+    return bool(_REQUEST.search(_low(sentence)))
 
 
 # A scaling question asks for a rating: it is written as a question or as a request for a number ("Give me a number
@@ -215,7 +217,7 @@ _RATING_REQUEST = re.compile(r"\b(give (me|it|us) a (number|score|mark)|mark it|
 
 def is_rating_question(sentence: str) -> bool:
     """A question, or a request for a number: the only places where a scale or 'out of ten' is a scaling question."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     return is_question_sentence(low) or bool(_RATING_REQUEST.search(low))
 
 
@@ -228,7 +230,7 @@ _CHECK = re.compile(
 
 def is_check_question(sentence: str) -> bool:
     """A short question checking a summary or reflection ('Have I got that right?', 'Is that fair?')."""
-    return bool(_CHECK.search(sentence.lower().replace("\u2019", "'")))
+    return bool(_CHECK.search(_low(sentence)))
 
 
 # "If the kids ended up in danger, we'd have to act": what could happen if things do not change is authority
@@ -241,7 +243,7 @@ _CONSEQUENCE = re.compile(
 
 def is_conditional_consequence(sentence: str) -> bool:
     """'If X, we'd have to...': a possible consequence told honestly, not a non-negotiable expectation."""
-    return bool(_CONSEQUENCE.search(sentence.lower().replace("\u2019", "'")))
+    return bool(_CONSEQUENCE.search(_low(sentence)))
 
 
 # Child focus brings in the child's own experience or voice: the child is the subject of a verb of seeing, saying,
@@ -305,7 +307,7 @@ _CHILD_SIDE = re.compile(
 
 def takes_child_side(sentence: str) -> bool:
     """'What is it like for Nia...', 'through her eyes', 'from Amara's side': the child's experience by wording."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     return bool(_CHILD_SIDE.search(low)) and not re.search(r"\blike for (you|me|us)\b", low)
 
 
@@ -320,7 +322,7 @@ _PUSH = re.compile(r"\b(should|shouldn't|need to|needs to|must|have to|has to|go
 
 def is_autonomy_statement(sentence: str) -> bool:
     """The sentence says the choice is the person's and pushes no option."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     return bool(_AUTONOMY.search(low)) and not _PUSH.search(low)
 
 
@@ -340,7 +342,7 @@ _TALK_WORDS = re.compile(
 
 def is_practical_permission(sentence: str) -> bool:
     """Asking leave for a practical matter (sitting, parking, the loo): not a request to share or discuss."""
-    low = sentence.lower().replace("\u2019", "'")
+    low = _low(sentence)
     m = _PERMISSION.search(low)
     return bool(m) and not _TALK_WORDS.search(low[m.end() :])
 
@@ -357,4 +359,4 @@ _AUTHORITY = re.compile(
 
 def is_authority_statement(sentence: str) -> bool:
     """The worker's duty, role, limits of confidentiality or of their own say, stated plainly."""
-    return bool(_AUTHORITY.search(sentence.lower().replace("\u2019", "'")))
+    return bool(_AUTHORITY.search(_low(sentence)))

@@ -183,7 +183,8 @@ LOGISTICS_RES = (
         re.I,
     ),
 )
-LOGISTICS_WORDS = {
+WEEKDAYS = frozenset(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+LOGISTICS_WORDS = WEEKDAYS | {
     "arrived",
     "arrive",
     "left",
@@ -210,13 +211,6 @@ LOGISTICS_WORDS = {
     "morning",
     "afternoon",
     "evening",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "minutes",
     "hour",
     "meeting",
@@ -576,7 +570,7 @@ _NOUN_ENDINGS = ("ance", "ence", "ment", "tion", "sion", "ness", "ity", "ing", "
 _OPENER_RE = re.compile(r"(?:^|[.!?]\s+)\s*([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b(?!')")
 
 
-_COMMON_CAPS = {
+_COMMON_CAPS = WEEKDAYS | {
     "mum",
     "mam",
     "dad",
@@ -586,13 +580,6 @@ _COMMON_CAPS = {
     "grandad",
     "grandma",
     "baby",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "english",
     "christmas",
     "nursery",

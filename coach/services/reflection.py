@@ -401,17 +401,25 @@ def _clean_answers(answers: dict[str, Any]) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in answers.items()}
 
 
+def _draft(s: Any, reflection_id: int, when_finished: str) -> Any:
+    """The draft reflection in session `s`, or a ReflectionError (unknown id; finished: `when_finished` says why)."""
+    from coach.store.models import Reflection
+
+    r = s.get(Reflection, reflection_id)
+    if r is None:
+        raise ReflectionError(f"There is no reflection with id {reflection_id}.")
+    if r.status != "draft":
+        raise ReflectionError(f"This reflection is already finished; {when_finished}")
+    return r
+
+
 def save_draft(store: Any, reflection_id: int, answers: dict[str, Any]) -> datetime:
     """Store the answers of a draft now (one short transaction); returns the time saved."""
-    from coach.store.models import Reflection, utcnow
+    from coach.store.models import utcnow
 
     clean = _clean_answers(answers)
     with store.session() as s:
-        r = s.get(Reflection, reflection_id)
-        if r is None:
-            raise ReflectionError(f"There is no reflection with id {reflection_id}.")
-        if r.status != "draft":
-            raise ReflectionError("This reflection is already finished; its answers can no longer change.")
+        r = _draft(s, reflection_id, "its answers can no longer change.")
         r.answers = clean
         r.updated_at = utcnow()
         s.add(r)
@@ -723,7 +731,7 @@ def decide_draft(
     """Store a link decision taken while writing, at once (one short transaction), so it survives a crash
     like the draft text does. It counts as feedback for the case straight away, and `finish` carries it onto
     the sentence of the final text. A second decision on the same sentence and area replaces the first."""
-    from coach.store.models import AreaLink, ChangeArea, Reflection, utcnow
+    from coach.store.models import AreaLink, ChangeArea, utcnow
 
     if status not in DECISIONS:
         raise ReflectionError("A link can be confirmed, rejected or added.")
@@ -731,11 +739,7 @@ def decide_draft(
     if not text:
         raise ReflectionError("There is no sentence to link: write one first.")
     with store.session() as s:
-        r = s.get(Reflection, reflection_id)
-        if r is None:
-            raise ReflectionError(f"There is no reflection with id {reflection_id}.")
-        if r.status != "draft":
-            raise ReflectionError("This reflection is already finished; decide on its links in the review.")
+        r = _draft(s, reflection_id, "decide on its links in the review.")
         area = s.get(ChangeArea, area_id)
         if area is None or area.case_id != r.case_id:
             raise ReflectionError("That change area does not belong to this reflection's case.")
