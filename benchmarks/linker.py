@@ -8,6 +8,8 @@
     python benchmarks/linker.py --final3 # also the h01-h06 cases (tests/data/link_final3.yaml): written last, in
                                          # other voices, never used to fit or tune anything; run it once, when a
                                          # piece of work is finished
+    python benchmarks/linker.py --final4 # also the i01-i08 cases (tests/data/link_final4.yaml): written at the start
+                                         # of session 3, never used to fit or tune anything; run it once, at the end
 
 Every case is linked as the app would link it: its sentences joined into one text (case `joiner`), split by the
 linker, each gold sentence scored by the linker sentence that overlaps it most (coach.nlp.linker.case_features).
@@ -40,6 +42,7 @@ SET = ROOT / "tests" / "data" / "link_set.yaml"
 MARKS_SET = ROOT / "tests" / "data" / "marks_set.yaml"
 FINAL2 = ROOT / "tests" / "data" / "link_final2.yaml"
 FINAL3 = ROOT / "tests" / "data" / "link_final3.yaml"
+FINAL4 = ROOT / "tests" / "data" / "link_final4.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
@@ -164,6 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 30 calibration cases")
     parser.add_argument("--final3", action="store_true", help="also report the untouched h01-h06 cases (run once)")
+    parser.add_argument("--final4", action="store_true", help="also report the untouched i01-i08 cases (run once)")
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     args = parser.parse_args()
@@ -197,6 +201,10 @@ def main() -> None:
         final3 = load_link_set(str(FINAL3))
         line("final3", final3, evaluate(linker, final3))
         line("final3/nl", final3, evaluate(linker, final3, joiner="\n"))
+    if args.final4:
+        final4 = load_link_set(str(FINAL4))
+        line("final4", final4, evaluate(linker, final4))
+        line("final4/nl", final4, evaluate(linker, final4, joiner="\n"))
 
     # Danger / safety marks (coach/nlp/marks.py) on tests/data/marks_set.yaml; thresholds chosen on the even items.
     from coach.nlp.marks import EvidenceMarker, evaluate_marks, load_marks_set
