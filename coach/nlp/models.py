@@ -109,6 +109,7 @@ class Encoder:
         )
         self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(int(config["num_hidden_layers"]))]
         self.torch = torch
+        self.linear, self.linear_gelu, self.linear_add = _linear_ops(self.layers, self.dim, torch)
         self._helpers: Any = None  # ThreadPoolExecutor, created on the first batch that needs it
 
     def start(self, texts: list[str], batch_size: int = ENCODE_BATCH, background: bool = False) -> EncodeJob:
@@ -126,7 +127,12 @@ class Encoder:
             if self._helpers is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._helpers = ThreadPoolExecutor(ENCODE_THREADS - 1, thread_name_prefix="coach-encoder")
+                self._helpers = ThreadPoolExecutor(
+                    ENCODE_THREADS - 1,
+                    thread_name_prefix="coach-encoder",
+                    initializer=self.torch.set_num_threads,
+                    initargs=(1,),
+                )
             for _ in range(helpers):
                 self._helpers.submit(job.drain)
         return job
@@ -155,29 +161,96 @@ class Encoder:
         return self.start(texts, batch_size).result()
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
-        """One batch (rows sorted by length, so little padding) through the network, pooled and normalised."""
+        """Rows of word pieces through the network, pooled and normalised. The linear layers (most of the time) see
+        only real tokens: the rows are packed into one (tokens x 384) matrix, no padding; attention alone needs the
+        rows apart, so q, k, v are laid out padded for it and the context vectors packed again."""
         torch = self.torch
         F = torch.nn.functional
-        b, n, d = len(ids), max(len(row) for row in ids), self.dim
-        input_ids = torch.zeros((b, n), dtype=torch.long)
-        mask = torch.zeros((b, n), dtype=torch.bool)
-        for r, row in enumerate(ids):
-            input_ids[r, : len(row)] = torch.tensor(row, dtype=torch.long)
-            mask[r, : len(row)] = True
-        # Without padding no mask is needed (a single text, or equal lengths): the faster attention kernel runs.
-        attn_mask = None if bool(mask.all()) else mask[:, None, None, :]
+        b, d, eps = len(ids), self.dim, self.eps
+        lengths = [len(row) for row in ids]
+        n = max(lengths)
+        flat = torch.tensor([t for row in ids for t in row], dtype=torch.long)
         words, positions, token_type, ln_w, ln_b = self.embeddings
+        linear, linear_gelu, linear_add = self.linear, self.linear_gelu, self.linear_add
+        if b > 1:
+            slots = torch.tensor([r * n + i for r, m in enumerate(lengths) for i in range(m)], dtype=torch.long)
+            where = torch.tensor([i for m in lengths for i in range(m)], dtype=torch.long)
+            mask = torch.zeros(b * n, dtype=torch.bool)
+            mask[slots] = True
+            mask = mask.view(b, 1, 1, n)
         with torch.inference_mode():
-            x = F.layer_norm(words[input_ids] + positions[:n] + token_type, (d,), ln_w, ln_b, self.eps)
+            x = words[flat] + (positions[where] if b > 1 else positions[:n]) + token_type
+            x = F.layer_norm(x, (d,), ln_w, ln_b, eps)
             for lw in self.layers:
-                q, k, v = F.linear(x, lw["qkv_w"], lw["qkv_b"]).view(b, n, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
-                ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask).transpose(1, 2).reshape(b, n, d)
-                x = F.layer_norm(F.linear(ctx, lw["out_w"], lw["out_b"]) + x, (d,), lw["ln1_w"], lw["ln1_b"], self.eps)
-                y = F.linear(F.gelu(F.linear(x, lw["ff1_w"], lw["ff1_b"])), lw["ff2_w"], lw["ff2_b"])
-                x = F.layer_norm(y + x, (d,), lw["ln2_w"], lw["ln2_b"], self.eps)
-            m = mask.unsqueeze(-1).to(x.dtype)
-            pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+                qkv = linear(x, lw["qkv_w"], lw["qkv_b"])
+                if b > 1:
+                    padded = qkv.new_zeros((b * n, 3 * d))
+                    padded[slots] = qkv
+                    q, k, v = padded.view(b, n, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
+                    ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask).transpose(1, 2)
+                    ctx = ctx.reshape(b * n, d)[slots]
+                else:  # one row: no padding, no mask (the faster attention kernel)
+                    q, k, v = qkv.view(1, n, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
+                    ctx = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(n, d)
+                x = F.layer_norm(linear_add(ctx, x, lw["out_w"], lw["out_b"]), (d,), lw["ln1_w"], lw["ln1_b"], eps)
+                y = linear_add(linear_gelu(x, lw["ff1_w"], lw["ff1_b"]), x, lw["ff2_w"], lw["ff2_b"])
+                x = F.layer_norm(y, (d,), lw["ln2_w"], lw["ln2_b"], eps)
+            if b > 1:  # mean over each row's tokens
+                rows = torch.tensor([r for r, m in enumerate(lengths) for _ in range(m)], dtype=torch.long)
+                pooled = x.new_zeros((b, d)).index_add_(0, rows, x) / torch.tensor(lengths, dtype=x.dtype)[:, None]
+            else:
+                pooled = x.mean(0, keepdim=True)
             return F.normalize(pooled, p=2, dim=1).numpy()
+
+
+def _linear_ops(layers: list[dict[str, Any]], dim: int, torch: Any) -> tuple[Any, Any, Any]:
+    """linear(x, w, b), linear_gelu(x, w, b) = gelu(linear), linear_add(x, r, w, b) = linear + r.
+
+    With oneDNN (in every CPU build of torch) the weights are packed once into its blocked layout and the GELU and
+    the residual sum are fused into the matrix product: 2-2.5x faster than torch's default BLAS on this machine for
+    the 10-60 token inputs of a conversation (MKL takes a slow path on AMD processors). The packed weights are
+    checked against F.linear at load; if the ops are missing or disagree, plain F.linear runs (same vectors)."""
+    F = torch.nn.functional
+
+    def plain_gelu(x: Any, w: Any, b: Any) -> Any:
+        return F.gelu(F.linear(x, w, b))
+
+    def plain_add(x: Any, r: Any, w: Any, b: Any) -> Any:
+        return F.linear(x, w, b) + r
+
+    plain = (F.linear, plain_gelu, plain_add)
+    if os.environ.get("COACH_PLAIN_LINEAR") or not torch.backends.mkldnn.is_available():
+        return plain
+    try:
+        ops = torch.ops.mkldnn
+
+        def fast(x: Any, w: Any, b: Any) -> Any:
+            return ops._linear_pointwise(x, w, b, "none", [], "")
+
+        def fast_gelu(x: Any, w: Any, b: Any) -> Any:
+            return ops._linear_pointwise(x, w, b, "gelu", [], "none")  # exact (erf) GELU, as BERT
+
+        def fast_add(x: Any, r: Any, w: Any, b: Any) -> Any:
+            return ops._linear_pointwise.binary(x, r, w, b, "add")
+
+        names = ("qkv_w", "out_w", "ff1_w", "ff2_w")
+        packed = [{k: ops._reorder_linear_weight(lw[k]) for k in names} for lw in layers]
+        gen = torch.Generator().manual_seed(0)
+        x = torch.randn((7, dim), generator=gen)
+        lw, pw = layers[0], packed[0]
+        h = plain_gelu(x, lw["ff1_w"], lw["ff1_b"])
+        checks = [
+            (fast(x, pw["qkv_w"], lw["qkv_b"]), F.linear(x, lw["qkv_w"], lw["qkv_b"])),
+            (fast_gelu(x, pw["ff1_w"], lw["ff1_b"]), h),
+            (fast_add(h, x, pw["ff2_w"], lw["ff2_b"]), plain_add(h, x, lw["ff2_w"], lw["ff2_b"])),
+        ]
+        if not all(torch.allclose(got, want, rtol=1e-4, atol=1e-4) for got, want in checks):
+            return plain
+    except (AttributeError, RuntimeError, TypeError):
+        return plain
+    for lw, pw in zip(layers, packed, strict=True):
+        lw.update(pw)
+    return fast, fast_gelu, fast_add
 
 
 class EncodeJob:
