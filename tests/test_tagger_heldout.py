@@ -44,15 +44,20 @@ DATA3 = Path(__file__).parent / "data" / "techniques_heldout3.yaml"
 # unchanged), then acknowledging_feelings 0.75, explaining_process 0.78, child_focus 0.80. After the third round
 # (tuned on the other three sets and the phrasebank): heldout macro 0.973, recall 0.753, lowest tag 0.83;
 # heldout2 macro 0.954, micro 0.948, recall 0.803, behaviour 0.844, lowest tag explaining_process 0.75.
+# Round 4 (simple/complex by what a reflection adds, framed reflections, gates on collaboration, autonomy, questions,
+# scales and process), tuned on all four sets and the phrasebank, so these are no longer held-out figures:
+# heldout macro 0.973 -> 0.980, micro 0.973 -> 0.981, recall 0.753 -> 0.756, behaviour 0.798 -> 0.802, lowest tag
+# 0.83 -> 0.88; heldout2 macro 0.954 -> 0.978, micro 0.948 -> 0.974, recall 0.803 -> 0.825, behaviour 0.844 -> 0.839,
+# lowest tag 0.75 -> 0.83; heldout3 macro 0.918 -> 0.979, micro 0.904 -> 0.967, recall 0.766 -> 0.804, behaviour
+# 0.850 -> 0.843 (a seating courtesy lost its autonomy tag and the head calls it input), lowest tag 0.40 -> 0.80,
+# simple reflections 0 of 4 -> 3 of 4. The fresh techniques_heldout4.yaml is the held-out measure of this round.
 FLOORS = {
-    "heldout": {"path": DATA, "macro": 0.95, "tag": 0.78, "recall": 0.72, "behaviour": 0.77, "min_items": 10},
-    "heldout2": {"path": DATA2, "macro": 0.92, "tag": 0.65, "recall": 0.76, "behaviour": 0.80, "min_items": 8},
-    "heldout3": {"path": DATA3, "macro": 0.89, "tag": 0.35, "recall": 0.74, "behaviour": 0.82, "min_items": 4},
+    "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.74, "behaviour": 0.77, "min_items": 10},
+    "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.80, "behaviour": 0.80, "min_items": 8},
+    "heldout3": {"path": DATA3, "macro": 0.96, "tag": 0.78, "recall": 0.78, "behaviour": 0.82, "min_items": 4},
 }
-# Known gaps, recorded rather than hidden: on heldout3 no simple reflection is found (0 of 4: three are called
-# complex, their similarity to what was said is under SIMPLE_REFLECTION_COS, one is missed). Any other tag never
-# recognised fails the test.
-UNRECOGNISED = {"heldout3": {"simple_reflection"}}
+# Known gaps, recorded rather than hidden (none at present: every tag with enough items is recognised at least once).
+UNRECOGNISED: dict[str, set[str]] = {}
 
 
 def score(tagger: Tagger, path: Path) -> dict:

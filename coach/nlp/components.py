@@ -44,6 +44,8 @@ OPEN_WH = {"what", "how", "why"}
 SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "your", "cai", "anyone", "anybody"}
 # "how old / how many / how long..." ask for a number or a fact: closed, whatever the wh-word
 HOW_FACT = frozenset("old many much long often far soon".split())
+# Verbs of telling: "Can you describe...?" invites a story (open), like "Tell me..."
+TELL_VERBS = frozenset("tell describe explain talk walk".split())
 FILLER = {"so", "and", "but", "okay", "ok", "well", "right", "now", "um", "uh", "then", "oh", "alright", ","}
 
 
@@ -99,6 +101,12 @@ def _asks_opinion(words: list) -> bool:
     return low[:2] == ["do", "you"] and len(low) > 2 and low[2] in {"think", "reckon", "feel"}
 
 
+def _asks_view_at_end(words: list) -> bool:
+    """', do you think?' / ', would you say?' closing a question: it asks their view of the question before it."""
+    low = [w.lower_ for w in words if not w.is_punct]
+    return len(low) == 3 and low[0] in {"do", "would"} and low[1] == "you" and low[2] in {"think", "reckon", "say"}
+
+
 def question_form(sent: Span) -> tuple[str | None, str]:
     """('open'|'closed'|None, reason) for a sentence, from its form: wh-word, aux inversion, tag question, '?'."""
     words = [t for t in sent if not t.is_space]
@@ -120,6 +128,9 @@ def question_form(sent: Span) -> tuple[str | None, str]:
         w = rest[after]
         kind = "open" if w.lower_ in OPEN_WH or _asks_opinion(rest[after:]) else "closed"
         return kind, f"wh-word '{w.text}' in the last clause"
+    trailing_view = first in WH and 2 < cut and _asks_view_at_end(rest[cut + 1 :])
+    if ends_q and trailing_view:  # "Where would your mum put it, do you think?": the wh-word decides
+        return ("open" if first in OPEN_WH or first == "where" else "closed"), f"wh-word '{rest[0].text}'"
     if ends_q and 0 < cut < len(rest) - 3 and rest[after].pos_ == "AUX" and rest[after + 1].lower_ in SUBJ:
         return "closed", f"aux inversion '{rest[after].text} {rest[after + 1].text}' in the last clause"
     wh_aux = len(rest) > 2 and rest[1].pos_ == "AUX" and rest[2].pos_ in {"PRON", "PROPN"}
@@ -131,6 +142,9 @@ def question_form(sent: Span) -> tuple[str | None, str]:
         return ("open" if first in OPEN_WH else "closed"), f"wh-word '{rest[0].text}'"
     if first in {"tell", "talk", "describe"} and second in {"me", "us"}:
         return "open", f"request '{rest[0].text} {rest[1].text}'"
+    # "Can you describe what Kacper likes...?", "Could you tell me about...": an invitation to tell, worded politely
+    if first in {"can", "could", "would"} and second == "you" and len(rest) > 2 and rest[2].lower_ in TELL_VERBS:
+        return "open", f"request '{rest[0].text} {rest[1].text} {rest[2].text}'"
     if (rest[0].pos_ == "AUX" and rest[0].tag_ not in {"VBG", "VBN"}) or first in {
         "do",
         "does",

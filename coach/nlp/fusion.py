@@ -3,9 +3,8 @@
 Why: the phrasebank head and the nearest examples judge a sentence by its meaning only, and the AnnoMI heads were
 trained on another kind of conversation. A few facts about form settle what meaning alone gets wrong:
 - a sentence that ends with "?" is not a reflection, a worry, a bottom line, an explanation or an affirmation;
-- a simple reflection says back what the person said, so it sits close to the previous utterance in embedding
-  space, while a complex reflection adds meaning and moves away from it (labelled set: simple >= 0.71, complex
-  mostly <= 0.70);
+- a simple reflection says back what the person said; a complex one adds meaning, and the added meaning has marks
+  of form (both sides, a feeling or meaning the person did not name, amplification): see reflection_kind;
 - a reflection that gathers three or more things in one statement is a summary;
 - a scaling question that asks for a number is closed (TECHNIQUES.md / phrasebank README convention), one that asks
   what a step up would look like or take is open.
@@ -37,8 +36,6 @@ STATEMENT_ONLY = frozenset(
         "complex_reflection",
     )
 )
-# Cosine between a reflection and the utterance it answers at or above which it is a simple reflection.
-SIMPLE_REFLECTION_COS = 0.70
 # A summary gathers several things: at least this many words and list separators.
 SUMMARY_MIN_WORDS = 20
 SUMMARY_MIN_SEPARATORS = 3
@@ -55,9 +52,73 @@ def is_question_sentence(sentence: str) -> bool:
     return sentence.rstrip().rstrip("\"')").endswith("?")
 
 
-def reflection_kind(cos_previous: float) -> str:
-    """'simple' when the reflection stays close to what the person said, else 'complex'."""
-    return "simple" if cos_previous >= SIMPLE_REFLECTION_COS else "complex"
+# Simple or complex (TECHNIQUES.md, MITI 4.2.1): a complex reflection adds meaning beyond what was said. Its
+# marks by form, in order: both sides of ambivalence or the unsaid part; a meaning named ("it matters to you",
+# "feels like"); a feeling the person did not name; an amplification (never, nothing...) they did not use.
+# A reflection whose only feeling is one the person named ("You're fed up" after "I'm sick of it") says it back:
+# simple. With no mark either way the AnnoMI reflection head decides (p(complex) >= COMPLEX_HEAD); leave-one-set-out
+# over the four seen sets chose its threshold. Embedding similarity to what was said (the old rule: simple at
+# cosine >= 0.70) is a weak sign: a plain paraphrase ("You haven't touched a drop since Saturday") adds nothing,
+# yet sits far from "I've not had a drink since the weekend" (cosine 0.51).
+COMPLEX_HEAD = 0.45
+_DOUBLE_SIDED = re.compile(
+    r"\b(on the one hand|on the other|part of you|at the same time|and yet|underneath|deep down|"
+    r"(and|but) you (also|still) (know|want|feel|love|can see|care)|you also (know|want|feel|love|care))\b"
+)
+_MEANING = re.compile(
+    r"\b(matters?( most)? to you|important to you|means? (a lot|so much|everything|the world)|meant|"
+    r"feels? like|a way (of|to)|what you're (really )?(saying|working for)|really about)\b"
+)
+_AMPLIFY = re.compile(r"\b(anything|everything|nothing|nobody|no one|never|always|completely|totally|at all|whole)\b")
+# Feelings, grouped so that "fed up" says back "sick of it" and "worn out" says back "shattered".
+FEELINGS: dict[str, str] = {
+    "fear": r"scared|scary|frighten\w*|afraid|terrified|petrified|fears?|on edge|panick?\w*|dread\w*|nervous",
+    "worry": r"worr(y|ied|ies|ying)|anxious|anxiety|stress\w*",
+    "anger": r"angry|anger|furious|cross|livid|annoyed|irritated|wound up|resent\w*|frustrat\w*|rage",
+    "sadness": r"sad|upset|miserable|heartbroken|griev\w*|grief|gutted|hurts|hurting|stings?|lonely|isolated",
+    "shame": r"ashamed|shame|embarrass\w*|guilt\w*|judged|humiliat\w*|failing|failure|failed",
+    "tiredness": r"tired|exhausted|shattered|worn (out|down)|worn you|knackered|drained|weary|running on nothing",
+    "weariness": r"fed up|sick of|sick and tired|had enough|tired of",
+    "difficulty": r"(?<!worked )(?<!working )(?<!work )hard(?! work)|difficult|tough|struggl\w*|overwhelm\w*|too much",
+    "relief": r"relie\w*|glad|happy|pleased|proud|hop(e|es|ing|eful)|excited|grateful",
+    "stuck": r"stuck|trapped|helpless|hopeless|powerless|torn|confused",
+    "love": r"love|loves|loving|miss(es|ing)?|care (about|for)",
+}
+_FEELING = {name: re.compile(rf"\b({words})\b") for name, words in FEELINGS.items()}
+
+
+def feelings_named(sentence: str) -> set[str]:
+    """The feeling families a sentence names ('I'm sick of it' -> {'weariness'})."""
+    low = _low(sentence)
+    return {name for name, rx in _FEELING.items() if rx.search(low)}
+
+
+def complex_mark(text: str, previous: str) -> str | None:
+    """Why a reflection adds meaning to what was said (a short reason), or None."""
+    low, prev = _low(text), _low(previous)
+    if _DOUBLE_SIDED.search(low):
+        return "both sides or the unsaid part"
+    if _MEANING.search(low):
+        return "names what it means to them"
+    new = feelings_named(low) - feelings_named(prev)
+    if new:
+        return f"a feeling they did not name ({', '.join(sorted(new))})"
+    amplified = {m.group(0) for m in _AMPLIFY.finditer(low)} - {m.group(0) for m in _AMPLIFY.finditer(prev)}
+    if amplified:
+        return f"amplified ({', '.join(sorted(amplified))})"
+    return None
+
+
+def reflection_kind(text: str, previous: str, p_complex: float) -> tuple[str, str]:
+    """('simple' | 'complex', reason) for a reflection of `previous`; p_complex is the AnnoMI reflection head's."""
+    mark = complex_mark(text, previous)
+    if mark:
+        return "complex", mark
+    if feelings_named(text):
+        return "simple", "says back a feeling they named"
+    if p_complex >= COMPLEX_HEAD:
+        return "complex", f"classifier: complex {p_complex:.2f}"
+    return "simple", f"repeats or rephrases what they said (classifier: complex {p_complex:.2f})"
 
 
 def looks_like_summary(text: str) -> bool:
@@ -360,3 +421,150 @@ _AUTHORITY = re.compile(
 def is_authority_statement(sentence: str) -> bool:
     """The worker's duty, role, limits of confidentiality or of their own say, stated plainly."""
     return bool(_AUTHORITY.search(_low(sentence)))
+
+
+# Round 4. A reflection by its frame: "It sounds like you...", "Part of you...", both sides of ambivalence. Said to
+# someone who has just spoken, it reflects them (complex or simple by reflection_kind), however close its meaning is to
+# an acknowledgement of feelings ("This must be frightening for you" validates; "It sounds like you're scared that if
+# you admit it, ..." reflects what is under their words).
+_REFLECTS_PERSON = re.compile(
+    r"^\W*(so,? |and,? )?(it sounds (like|as if|as though) you|you sound|what i'm hearing is (that )?you|part of you)\b"
+)
+
+
+def reflects_person(sentence: str) -> bool:
+    """A statement framed as a reflection of the person ('It sounds like you...', 'Part of you...', both sides)."""
+    low = _low(sentence)
+    if is_question_sentence(low):
+        return False
+    return bool(_REFLECTS_PERSON.search(low) or _DOUBLE_SIDED.search(low))
+
+
+# Seeking collaboration said as a statement must invite the person's ideas or share the decision ("Let's work it out
+# together", "I'd value your view"); agreeing to what they asked ("Of course, we can keep our voices down") or telling
+# them what will happen is not collaboration.
+_INVITES = re.compile(
+    r"\b(together|between us|let's|let us|shall we|we could|your (view|views|thoughts|ideas?|opinion|say|input|"
+    r"suggestions?|expertise|help)|hear (from you|what you|your)|what you think|what you'd|you know (\w+ )?better|"
+    r"(us|we) (to )?(decide|agree|work out|choose|plan|look at)|up for|if you('d| would) like|with your permission)\b"
+)
+
+
+def invites_collaboration(sentence: str) -> bool:
+    """A question, or a statement that invites the person's ideas or shares a decision."""
+    low = _low(sentence)
+    return is_question_sentence(low) or bool(_INVITES.search(low))
+
+
+# "If things don't improve, my manager may decide to hold a strategy meeting": what could happen if things do not
+# change is authority transparency (TECHNIQUES.md), even when the consequence is a step of the process.
+_NO_CHANGE_IF = re.compile(
+    r"\b(if|unless)\b.{0,40}\b(nothing changes|(don't|doesn't|do not|does not|isn't|aren't|won't|can't|not) "
+    r"(\w+ )?(improve|change|get better|getting better|stop|stops|happen|work|working|safe|enough))"
+)
+
+
+def is_no_change_consequence(sentence: str) -> bool:
+    """'If things don't change, ...': a consequence of no change, told honestly."""
+    return bool(_NO_CHANGE_IF.search(_low(sentence)))
+
+
+# Where a room or a place is ("The meeting room is on the second floor") is not an explanation of the process.
+_LOCATION = re.compile(
+    r"^\W*(the|our|my|your) [\w' ]{1,30} (is|are|'s) (on the (ground|first|second|third|top) floor|upstairs|downstairs|"
+    r"down the corridor|just past|next to|opposite|round the (back|corner)|at the end of|behind|across)\b"
+)
+
+
+def is_location(sentence: str) -> bool:
+    """A sentence that only says where a place is."""
+    return bool(_LOCATION.search(_low(sentence)))
+
+
+# A scaling question needs a scale: numbers as ratings, "out of ten", "one is... ten is...", a step or a point up.
+# "What number is your flat again?" asks for a fact, not a rating.
+_SCALE = re.compile(
+    r"\b(scale|out of (ten|10|five|5)|\d+ (to|and) \d+|(one|zero|nought|1|0) (to|and) (ten|10|five)|"
+    r"(one|ten|nought|zero|1|10|0) (is|was|means)|(a|the) (score|mark|rating)|rate|rating|score|steps?|points?|"
+    r"where would you put|where are (you|things)|(an?|the|to|at|from) (one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|zero|[0-9]+))\b"
+)
+_NUMBER_AS_RATING = re.compile(
+    r"\bnumber\b.*\b(would|give|put|say|move|up|down|go|where|feel)\b|"
+    r"\b(would|give|put|say|move|up|down|go|where)\b.*\bnumber\b"
+)
+
+
+def has_rating_scale(sentence: str) -> bool:
+    """The sentence names a scale or asks for a number as a rating."""
+    low = _low(sentence)
+    return bool(_SCALE.search(low) or _NUMBER_AS_RATING.search(low))
+
+
+# "It's up to you where we sit", "Tea or coffee, your choice": a courtesy about the visit itself, not the person's
+# control over the change (emphasizing autonomy).
+_COURTESY = re.compile(
+    r"\b(sit|seat|seats|sofa|chair|tea|coffee|cuppa|biscuits?|shoes|coat|door|window|telly|tv|radio|dog|park|parking|"
+    r"kitchen table|front room)\b"
+)
+
+
+def is_courtesy_choice(sentence: str) -> bool:
+    """A choice offered about the practicalities of the visit (where to sit, tea, shoes): not autonomy."""
+    low = _low(sentence)
+    return bool(_AUTONOMY.search(low) or re.search(r"\b(your choice|whatever you prefer|you choose)\b", low)) and bool(
+        _COURTESY.search(low)
+    )
+
+
+# Emphasizing autonomy speaks of the person's choice or control; without such words ("The health visitor is the person
+# to ring if you've got questions") the sentence is information, however close its meaning is to an autonomy example.
+_CHOICE = re.compile(
+    r"\b(decid\w*|decision|choose|choosing|chose|choice|choices|call|up to you|down to you|control|in charge|make you|"
+    r"force you|forcing you|don't have to|do not have to|pressure|take your time|whether|"
+    r"if you (want|would|prefer|rather)|if you'd (like|rather|prefer)|you('d| would) (like|rather|prefer)|"
+    r"your (own|life|body|terms|pace|way|mind|say|business)|own (mind|life|recovery)|say no|change your mind|"
+    r"options?|right to|free to|you can (say|stop|ask|pick|leave|tell)|nobody|no one|you who|yours|pick|prefer|"
+    r"rather|know best|right for you|final say|works for you|suits you)\b"
+)
+
+
+def speaks_of_choice(sentence: str) -> bool:
+    """The sentence names the person's choice, decision or control."""
+    return bool(_CHOICE.search(_low(sentence)))
+
+
+# "Let's decide between us...", "Shall we work out...": the worker proposes to share a decision (collaboration), not
+# an explanation of the process.
+_PROPOSES_SHARED = re.compile(
+    r"^\W*(so,? |right,? |okay,? )?(let's|let us|shall we|i'd like us to|i'd rather we|why don't we)\b.*"
+    r"\b(decid\w*|work out|work on|agree|choose|plan|look at|think about|sort|put our heads)\b"
+)
+
+
+def proposes_shared_decision(sentence: str) -> bool:
+    """The worker proposes to decide or work something out together with the person."""
+    return bool(_PROPOSES_SHARED.search(_low(sentence)))
+
+
+# "Where would your mum put things on the scale, do you think?": a trailing "do you think" asks for their view and
+# leaves the question as open as its wh-word.
+_TRAILING_VIEW = re.compile(r",\s*(do|d'|would) ?you (think|reckon|say|imagine)\W*$")
+
+
+def has_trailing_view(sentence: str) -> bool:
+    """A question ending ', do you think?' / ', would you say?'."""
+    return bool(_TRAILING_VIEW.search(_low(sentence)))
+
+
+# "Tell me about...", "Walk me through...", "...; talk me through it": an invitation to tell is an open question
+# without a question mark. Another statement is never a question, whatever its meaning is near to.
+_INVITATION = re.compile(
+    r"(^|[;:,.] *)\W*(so,? |and,? |now,? |okay,? |right,? )?(tell|talk|walk|describe|explain|say a bit|help me "
+    r"understand|take me through|run me through|go through|give me)\b"
+)
+
+
+def is_invitation_to_tell(sentence: str) -> bool:
+    """An imperative that invites the person to tell their story ('Walk me through what happened')."""
+    return bool(_INVITATION.search(_low(sentence)))

@@ -372,7 +372,7 @@ class Tagger:
             sents = [(a, b, emb[strings[t[a:b]]] if len(sent_spans[k]) > 1 else u) for a, b in sent_spans[k]] or [
                 (0, len(t), u)
             ]
-            results[i] = self._fuse(items[i].text, items[i].speaker, docs[k], x, sents)
+            results[i] = self._fuse(items[i].text, items[i].speaker, docs[k], x, sents, p_text)
         return [r if r is not None else TagResult(error="not tagged") for r in results]
 
     def _parse(self, texts: list[str]) -> list[Any]:
@@ -421,7 +421,13 @@ class Tagger:
         return out
 
     def _fuse(
-        self, text: str, speaker: str, doc: Any, x: np.ndarray, sents: list[tuple[int, int, np.ndarray]]
+        self,
+        text: str,
+        speaker: str,
+        doc: Any,
+        x: np.ndarray,
+        sents: list[tuple[int, int, np.ndarray]],
+        previous: str = "",
     ) -> TagResult:
         probs: dict[str, float] = {}
         head_name = "behaviour" if speaker == "practitioner" else "talk"
@@ -532,7 +538,13 @@ class Tagger:
             # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
             # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
             has_prev = bool(x[0, 2 * features.DIM + 1] > 0)
-            cos_prev = float(x[0, 2 * features.DIM])
+            kind, kind_why = "complex", ""
+            if has_prev:
+                rhead = self.heads.get("reflection")
+                p_complex = 0.5
+                if rhead is not None:
+                    p_complex = float(dict(zip(rhead.classes, rhead.proba(x)[0], strict=False)).get("complex", 0.5))
+                kind, kind_why = fusion.reflection_kind(text, previous, p_complex)
             claimed = any(h.tag not in REFLECTION_TAGS for h in hits)
             if rp >= REFLECTION_THRESHOLD and has_prev and not claimed and "reflection" in probs:
                 why = f"classifier: reflection {rp:.2f}"
@@ -540,9 +552,21 @@ class Tagger:
                     tag = "summary"
                     why += "; several things gathered in one statement"
                 else:
-                    tag = f"{fusion.reflection_kind(cos_prev)}_reflection"
-                    why += f"; {tag.split('_')[0]}: similarity to what they said {cos_prev:.2f}"
+                    tag = f"{kind}_reflection"
+                    why += f"; {kind}: {kind_why}"
                 add(tag, rp, 0, len(text.rstrip()), why)
+            if has_prev:  # "It sounds like you...", "Part of you...": a reflection of what they said
+                for a, b, _ in sents:
+                    if not fusion.reflects_person(text[a:b]):
+                        continue
+                    inside = [h for h in hits if h.start < b and a < h.end]
+                    for h in inside:
+                        if h.tag == "acknowledging_feelings" and not h.why.startswith("rule:"):
+                            h.tag = f"{kind}_reflection"
+                            h.why += f"; rule: framed as a reflection of what they said; {kind}: {kind_why}"
+                    if not inside:  # nothing else explains the sentence
+                        why = f"rule: framed as a reflection of what they said; {kind}: {kind_why}"
+                        add(f"{kind}_reflection", 0.7, a, a + len(text[a:b].rstrip()), why)
             if not has_prev:  # a reflection reflects something said: without it, only "It sounds like..." counts
                 hits = [
                     h
@@ -550,13 +574,11 @@ class Tagger:
                     if h.tag not in ("simple_reflection", "complex_reflection")
                     or any(h.start >= a and h.end <= b for a, b in framed)
                 ]
-            if has_prev:  # simple or complex is decided by how far the reflection moves from what was said
+            if has_prev:  # simple or complex: whether the reflection adds meaning to what was said
                 for h in hits:
-                    if h.tag in ("simple_reflection", "complex_reflection") and "similarity" not in h.why:
-                        kind = fusion.reflection_kind(cos_prev)
-                        if h.tag != f"{kind}_reflection":
-                            h.tag = f"{kind}_reflection"
-                            h.why += f"; {kind}: similarity to what they said {cos_prev:.2f}"
+                    if h.tag in ("simple_reflection", "complex_reflection") and h.tag != f"{kind}_reflection":
+                        h.tag = f"{kind}_reflection"
+                        h.why += f"; {kind}: {kind_why}"
             # a question about a step on the scale is not a preferred future
             hits = [
                 h
@@ -710,8 +732,29 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             sentence
         ):
             continue
-        if h.tag == "scaling_question" and not fusion.is_rating_question(sentence):
+        if h.tag == "scaling_question" and not (
+            fusion.is_rating_question(sentence) and fusion.has_rating_scale(sentence)
+        ):
             continue
+        if h.tag == "seeking_collaboration" and not fusion.invites_collaboration(sentence):
+            continue
+        if h.tag == "emphasizing_autonomy" and (
+            fusion.is_courtesy_choice(sentence) or not fusion.speaks_of_choice(sentence)
+        ):
+            continue
+        if h.tag in ("open_question", "closed_question") and not h.why.startswith("rule: question form"):
+            if not fusion.is_question_sentence(sentence) and not fusion.is_invitation_to_tell(sentence):
+                continue  # a statement ("It took guts to tell me about the debt") read as a question by meaning
+        if h.tag == "explaining_process" and fusion.proposes_shared_decision(sentence):
+            h.tag = "seeking_collaboration"
+            h.why += "; rule: proposes to decide or work it out together: collaboration, not an explanation"
+        if h.tag == "explaining_process" and fusion.is_location(sentence):
+            continue
+        if h.tag == "explaining_process" and fusion.is_no_change_consequence(sentence):
+            if any(r.tag == "authority_transparency" for r in hits):
+                continue
+            h.tag = "authority_transparency"
+            h.why += "; rule: what could happen if things do not change is authority transparency"
         if h.tag == "persuasion" and fusion.is_autonomy_statement(sentence) and "rule:" not in h.why:
             continue
         if h.tag == "seeking_collaboration" and fusion.is_practical_permission(sentence):
