@@ -3,6 +3,8 @@ inline area links, finish, confirm a link; everything checked in the database.""
 
 from __future__ import annotations
 
+import re
+
 from coach.services import cases
 from coach.services import reflection as R
 from coach.tui.app import CoachApp
@@ -169,3 +171,40 @@ async def test_decide_links_while_writing_survives_restart_and_finish(sqlite_url
         assert tea.status == "added" and text[tea.start : tea.end] == "We had a cup of tea."
         rows = [str(o.prompt) for o in screen.query_one("#link-list").options]
         assert any("[added]" in r and "cup of tea" in r for r in rows), rows
+
+
+async def test_area_picker_is_a_dimmed_overlay_driven_by_the_keyboard(sqlite_url: str, tagger) -> None:
+    """Ctrl+L opens the change-area picker over the reflect screen: the prompt and the answer stay visible
+    (dimmed) around it, Escape closes it without linking, arrows + Enter link to the chosen area."""
+    from textual.screen import ModalScreen
+
+    from coach.tui.widgets.reflect_area_picker import AreaPicker
+
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        case = cases.create_case(app.store, "GW-2026-603", areas=AREAS)
+        school = case.area("School attendance")
+        screen = await _open_reflect(app, pilot, f"case-{case.id}")
+        await pilot.press(*"Mali was late twice.")
+        await _settle(app, pilot)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert isinstance(app.screen, AreaPicker) and isinstance(app.screen, ModalScreen)
+        assert app.screen.styles.background.a < 1
+        frame = re.sub(r"<[^>]+>", "", app.export_screenshot()).replace("&#160;", " ")
+        assert "What happened on the visit?" in frame  # the reflect screen shows through around the dialog
+        assert "Esc cancel" in frame
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        draft = R.drafts(app.store, case.id)[0]
+        assert R.draft_decisions(app.store, draft.id) == []
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # the second area: School attendance
+        await _settle(app, pilot)
+        assert app.screen is screen
+        stored = {(d.area_id, d.sentence): d.status for d in R.draft_decisions(app.store, draft.id)}
+        # "confirmed" when the linker had suggested the same area for it, "added" otherwise.
+        assert stored == {(school.id, "Mali was late twice."): stored.get((school.id, "Mali was late twice."))}
+        assert stored[(school.id, "Mali was late twice.")] in {"confirmed", "added"}

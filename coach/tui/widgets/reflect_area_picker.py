@@ -17,9 +17,10 @@ class AreaPicker(ModalScreen[int | None]):
 
     DEFAULT_CSS = """
     AreaPicker { align: center middle; }
-    AreaPicker > Vertical { width: 70; height: auto; max-height: 16; border: round $accent;
+    AreaPicker > Vertical { width: 70; max-width: 100%; height: auto; max-height: 17; border: round $accent;
         background: $surface; padding: 0 1; }
     AreaPicker OptionList { height: auto; max-height: 10; }
+    AreaPicker #picker-keys { color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel", tooltip="Close without linking")]
 
@@ -34,6 +35,7 @@ class AreaPicker(ModalScreen[int | None]):
         with Vertical():
             yield Static(f"Link this sentence to which change area?\n[i]{escape(self._sentence)}[/i]")
             yield OptionList(*[Option(escape(a.title), id=str(a.id)) for a in self._areas], id="picker-list")
+            yield Static("↑/↓ choose · Enter link · Esc cancel", id="picker-keys")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
