@@ -72,3 +72,37 @@ async def test_whole_rehearsal_in_the_tui(sqlite_url: str, tagger) -> None:
         assert stored.status == "ended"
         assert stored.scorecard["practitioner_turns"] == 1
         assert stored.scorecard["techniques"].get("open_question") == 1
+
+
+@pytest.mark.parametrize(
+    ("tags", "rq", "rq_shown"),
+    [
+        ([{"simple_reflection"}], None, "n/a (no questions)"),  # was reflections/1 = 1.0, rated "fair"
+        ([{"simple_reflection"}, {"complex_reflection"}, {"affirmation"}], None, "n/a (no questions)"),
+        ([{"complex_reflection"}, {"simple_reflection"}, {"open_question"}], 2.0, "2:1"),
+    ],
+)
+async def test_scorecard_reflection_to_question_has_one_definition(tags, rq, rq_shown, sqlite_url, tagger) -> None:
+    """R:Q with no questions is not computed (as in coach.nlp.miti), and the scorecard screen says why."""
+    from coach.nlp import miti
+    from coach.services import scorecard
+    from coach.tui.screens.scorecard import ScorecardScreen
+
+    turns = []
+    for i, turn_tags in enumerate(tags):
+        turns.append(scorecard.TurnRecord(2 * i, "practitioner", f"turn {i}", sorted(turn_tags)))
+        turns.append(scorecard.TurnRecord(2 * i + 1, "persona", "ok", [], state={"trust": 0.4, "resistance": 0.5}))
+    card = scorecard.build(turns, "drinking-toddler", start_state={"trust": 0.4, "resistance": 0.5})
+    figure = card["metrics"]["reflection_to_question"]
+    summary = miti.MitiSummary(questions=card["metrics"]["questions"], reflections=card["metrics"]["reflections"])
+    assert figure["value"] == rq == summary.r_to_q
+    assert figure["rating"] == (miti.rate("r_to_q", rq) or "n/a (no questions)")
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(ScorecardScreen(card, "Test"))
+        await pilot.pause()
+        text = app.screen.query_one("#card-text").source
+        line = next(x for x in text.splitlines() if x.startswith("- Reflections to questions"))
+        assert rq_shown in line
+        if rq is None:  # no thresholds beside a figure that does not exist
+            assert "fair" not in line

@@ -118,10 +118,10 @@ def _print_readable(doc: dict[str, Any], persona_name: str) -> None:
     click.echo("")
     click.echo(f"Rehearsal {doc['rehearsal_id']} stored. Goal reached: {'yes' if doc['goal_reached'] else 'no'}.")
     rq, pc = m["reflection_to_question"], m["percent_complex"]
-    rq_text = "-" if rq["value"] is None else f"{rq['value']:.1f}:1"
-    pc_text = "-" if pc["value"] is None else f"{pc['value']:.0f}%"
+    rq_text = rq["rating"] if rq["value"] is None else f"{rq['value']:.1f}:1 ({rq['rating']})"
+    pc_text = pc["rating"] if pc["value"] is None else f"{pc['value']:.0f}% ({pc['rating']})"
     click.echo(
-        f"Reflections to questions {rq_text} ({rq['rating']}); complex reflections {pc_text} ({pc['rating']}); "
+        f"Reflections to questions {rq_text}; complex reflections {pc_text}; "
         f"change talk {card['talk']['change']}, sustain talk {card['talk']['sustain']}, "
         f"discord {card['talk']['discord']}."
     )

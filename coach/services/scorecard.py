@@ -42,8 +42,16 @@ class TurnRecord:
     state: dict[str, Any] | None = None
 
 
+# What a figure lacks when it cannot be computed (its denominator is zero), shown instead of a rating.
+MISSING = {
+    "reflection_to_question": "n/a (no questions)",
+    "percent_complex": "n/a (no reflections)",
+    "percent_open": "n/a (no questions)",
+}
+
+
 def _rating(key: str, value: float | None) -> str:
-    return miti.rate(METRIC_NAMES[key], value) or "not enough to rate"
+    return miti.rate(METRIC_NAMES[key], value) or MISSING[key]
 
 
 def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
@@ -59,7 +67,9 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
             open_ += "open_question" in tags
         adherent += len(tags & set(miti.ADHERENT))
         non_adherent += len(tags & set(miti.NON_ADHERENT))
-    rq = None if questions == 0 and reflections == 0 else (reflections / questions if questions else float(reflections))
+    # One definition with coach.nlp.miti: no questions means no ratio (not reflections/1, which would rate a single
+    # reflection "fair").
+    rq = reflections / questions if questions else None
     pc = 100.0 * complex_ / reflections if reflections else None
     po = 100.0 * open_ / questions if questions else None
     out: dict[str, Any] = {}

@@ -19,8 +19,9 @@ from textual.widgets import Footer, Header, Markdown
 
 def _figure(m: dict[str, Any], suffix: str = "") -> str:
     value = m.get("value")
-    shown = "-" if value is None else f"{value:g}{suffix}"
-    return f"{shown} (fair {m['fair']:g}{suffix}, good {m['good']:g}{suffix}): **{m['rating']}**"
+    if value is None:  # nothing to divide by: the rating says why ("n/a (no questions)")
+        return f"**{m['rating']}**"
+    return f"{value:g}{suffix} (fair {m['fair']:g}{suffix}, good {m['good']:g}{suffix}): **{m['rating']}**"
 
 
 def render(card: dict[str, Any], title: str = "", past: list[dict[str, Any]] | None = None) -> str:
@@ -69,7 +70,7 @@ def render(card: dict[str, Any], title: str = "", past: list[dict[str, Any]] | N
             c = row["scorecard"] or {}
             rq = (c.get("metrics") or {}).get("reflection_to_question", {}).get("value")
             lines.append(
-                f"- #{row['rehearsal_id']} {str(row['ended_at'])[:10]}: R:Q {rq if rq is not None else '-'}, "
+                f"- #{row['rehearsal_id']} {str(row['ended_at'])[:10]}: R:Q {rq if rq is not None else 'n/a'}, "
                 f"change talk {(c.get('talk') or {}).get('change', 0)}, "
                 f"trust at end {(c.get('trust') or {}).get('end')}"
             )
