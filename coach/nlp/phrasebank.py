@@ -124,11 +124,32 @@ def _entry(path: Path) -> Entry:
     )
 
 
+# Parsed phrasebanks keyed by folder and each file's (name, mtime, size): the tagger and its spaCy component both
+# load it at start-up (~0.1 s each); an edited, added or removed file changes the key, so edits are still seen.
+_CACHE: dict[tuple[str, bool, tuple[tuple[str, int, int], ...]], tuple[dict[str, Entry], list[str]]] = {}
+
+
 def load_phrasebank(directory: Path | None = None) -> tuple[dict[str, Entry], list[str]]:
-    """Every valid entry by tag id, and one problem message per broken file (named)."""
+    """Every valid entry by tag id, and one problem message per broken file (named). Callers get their own copy."""
+    import copy
+
     from coach.paths import PHRASEBANK_DIR
 
     directory = Path(directory) if directory is not None else PHRASEBANK_DIR
+    try:
+        files = tuple(
+            (p.name, st.st_mtime_ns, st.st_size) for p in sorted(directory.glob("*.yaml")) for st in [p.stat()]
+        )
+    except OSError:
+        return _load_phrasebank(directory)
+    key = (str(directory.resolve()), directory.is_dir(), files)
+    if key not in _CACHE:
+        _CACHE.clear()  # one phrasebank at a time is what a process uses; keep no stale copies
+        _CACHE[key] = _load_phrasebank(directory)
+    return copy.deepcopy(_CACHE[key])
+
+
+def _load_phrasebank(directory: Path) -> tuple[dict[str, Entry], list[str]]:
     entries: dict[str, Entry] = {}
     problems: list[str] = []
     if not directory.is_dir():
