@@ -28,6 +28,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from coach.errors import CoachError
 from coach.tui.commands import ScreenCommands
 from coach.tui.messages import ModelsFailed, ModelsReady, StoreReady
 
@@ -290,8 +291,56 @@ class CoachApp(App[None]):
             self.pop_screen()
 
     def action_home(self) -> None:
+        problem = self._unsaved_problem()
+        if problem:
+            self.notify(f"{problem} You stay where you are.", title="Not saved", severity="error", timeout=8)
+            return
         for _ in range(len(self.screen_stack) - 1):
             self.pop_screen()
+
+    # ---- quitting without losing what was typed ------------------------------------------------------------
+    _quit_armed_at: float | None = None
+    QUIT_AGAIN_SECONDS = 10.0
+
+    def _unsaved_problem(self) -> str | None:
+        """Ask every open screen to save what the user typed; what could not be saved, or None."""
+        problems = []
+        for screen in self.screen_stack:
+            save = getattr(screen, "save_before_quit", None)
+            if save is not None:
+                problem = save()
+                if problem:
+                    problems.append(problem)
+        return " ".join(problems) or None
+
+    async def action_quit(self) -> None:
+        """q / Ctrl+Q: save open drafts first; if that fails, say so and quit only on a second press, after
+        writing the unsaved text to a file (nothing typed is lost even when the database stays unwritable)."""
+        problem = self._unsaved_problem()
+        if problem is None:
+            self.exit()
+            return
+        now = time.monotonic()
+        if self._quit_armed_at is None or now - self._quit_armed_at > self.QUIT_AGAIN_SECONDS:
+            self._quit_armed_at = now
+            self.notify(
+                f"{problem} Press Ctrl+Q again within {self.QUIT_AGAIN_SECONDS:g} s to quit anyway: "
+                "the unsaved text is then written to a file.",
+                title="Not saved",
+                severity="error",
+                timeout=self.QUIT_AGAIN_SECONDS,
+            )
+            return
+        written = []
+        for screen in self.screen_stack:
+            write = getattr(screen, "write_recovery_file", None)
+            if write is not None and getattr(screen, "unsaved", False):
+                try:
+                    written.append(write())
+                except CoachError as exc:
+                    self.notify(f"{exc} coach stays open so the text is not lost.", severity="error", timeout=10)
+                    return
+        self.exit(message="Unsaved text written to: " + ", ".join(written) if written else None)
 
     def action_help(self) -> None:
         from coach.tui.screens.help import HelpScreen

@@ -14,8 +14,10 @@ Everything slow (linking, tagging) runs in thread workers; widgets are only touc
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -38,6 +40,7 @@ STATUS_LABELS = {
     "rejected": "[rejected] ",
 }
 SAVE_DELAY = 0.5
+SAVE_RETRY = 3.0  # seconds between attempts while the database cannot be written (locked, down)
 SUGGEST_DELAY = 0.8
 _linkers: dict[int, Any] = {}
 
@@ -102,6 +105,16 @@ class ReflectScreen(Screen):
         result: Any
 
     @dataclass
+    class DraftSaved(Message):
+        seq: int
+        saved_at: datetime
+
+    @dataclass
+    class DraftNotSaved(Message):
+        seq: int
+        error: str
+
+    @dataclass
     class Failed(Message):
         message: str
 
@@ -114,7 +127,14 @@ class ReflectScreen(Screen):
         self.answers: dict[str, str] = {}
         self._save_timer: Timer | None = None
         self._suggest_timer: Timer | None = None
-        self._dirty = False
+        # Every change bumps _edit_seq; a save stores the answers as of some seq. Unsaved while _saved_seq is
+        # behind. Saves run one at a time (_save_lock), the automatic ones in a thread so a locked database never
+        # freezes typing; the text stays on screen (and in self.answers) until a save has succeeded.
+        self._edit_seq = 0
+        self._saved_seq = 0
+        self._save_lock = threading.Lock()
+        self._saving = False
+        self._save_error: str | None = None
         self._loading = False
         self._choices: dict[str, tuple[str, Any]] = {}
         self._review_rows: dict[str, tuple[Any, Any]] = {}
@@ -252,7 +272,7 @@ class ReflectScreen(Screen):
         if not self.steps:
             return
         self.answers[self.steps[self.index].key] = event.text_area.text
-        self._schedule_save()
+        self._changed()
         self._request_suggestions()
 
     @on(Input.Changed, "#scale")
@@ -260,39 +280,135 @@ class ReflectScreen(Screen):
         if not self.steps:
             return
         self.answers[self.steps[self.index].scale_key] = event.value.strip()
-        self._schedule_save()
+        self._changed()
 
-    def _schedule_save(self) -> None:
-        self._dirty = True
+    @property
+    def unsaved(self) -> bool:
+        """True while something typed is not yet in the database."""
+        return self.reflection is not None and self._edit_seq > self._saved_seq
+
+    def _schedule_save(self, delay: float = SAVE_DELAY) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.save_draft)
+        self._save_timer = self.set_timer(delay, self._autosave)
 
-    def save_draft(self) -> bool:
-        """Store the answers now (a short commit on the main thread)."""
+    def _changed(self) -> None:
+        self._edit_seq += 1
+        self._schedule_save()
+
+    def _autosave(self) -> None:
+        """Save in a thread (one at a time); the result comes back as DraftSaved or DraftNotSaved."""
+        if not self.unsaved or self._saving:
+            return
+        self._saving = True
+        self._save_in_background(self.reflection.id, dict(self.answers), self._edit_seq)
+
+    @work(thread=True, group="reflect-save", exit_on_error=False)
+    def _save_in_background(self, reflection_id: int, answers: dict[str, str], seq: int) -> None:
         from coach.services import reflection as R
 
-        if self.reflection is None or not self._dirty:
-            return True
         try:
-            saved_at = R.save_draft(self.store, self.reflection.id, self.answers)
+            with self._save_lock:
+                if seq <= self._saved_seq:
+                    return self.post_message(self.DraftSaved(seq, datetime.now().astimezone()))
+                saved_at = R.save_draft(self.store, reflection_id, answers)
+                self._saved_seq = max(self._saved_seq, seq)
         except CoachError as exc:
-            self._set_status(f"[b]Not saved:[/b] {_esc(str(exc))}")
+            self.post_message(self.DraftNotSaved(seq, str(exc)))
+            return
+        except Exception as exc:  # never a traceback, never a lost draft
+            self.post_message(self.DraftNotSaved(seq, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.DraftSaved(seq, saved_at))
+
+    @on(DraftSaved)
+    def _draft_saved(self, message: DraftSaved) -> None:
+        self._saving = False
+        self._show_saved(message.saved_at)
+        if self.unsaved:  # typed on while it was saving
+            self._schedule_save()
+
+    @on(DraftNotSaved)
+    def _draft_not_saved(self, message: DraftNotSaved) -> None:
+        self._saving = False
+        self._show_not_saved(message.error)
+        if self.unsaved:
+            self._schedule_save(SAVE_RETRY)
+
+    def _show_saved(self, saved_at: datetime) -> None:
+        again = " (saving works again)" if self._save_error else ""
+        self._save_error = None
+        if not self.unsaved:
+            self._set_status(f"Draft saved {saved_at.astimezone().strftime('%H:%M:%S')}{again}")
+
+    def _show_not_saved(self, error: str) -> None:
+        self._save_error = error
+        self._set_status(
+            f"[b]Not saved yet[/b] (your text stays here; coach tries again every {SAVE_RETRY:g} s): {_esc(error)}"
+        )
+
+    def save_draft(self) -> bool:
+        """Store the answers now, on the main thread (before leaving, finishing or linking); False if it failed."""
+        from coach.services import reflection as R
+
+        if not self.unsaved:
+            return True
+        seq = self._edit_seq
+        saved_at: datetime | None = None
+        try:
+            with self._save_lock:
+                if seq > self._saved_seq:
+                    saved_at = R.save_draft(self.store, self.reflection.id, self.answers)
+                    self._saved_seq = max(self._saved_seq, seq)
+        except CoachError as exc:
+            self._show_not_saved(str(exc))
+            self._schedule_save(SAVE_RETRY)
             return False
-        self._dirty = False
-        self._set_status(f"Draft saved {saved_at.astimezone().strftime('%H:%M:%S')}")
+        self._show_saved(saved_at or datetime.now().astimezone())
         return True
 
+    def save_before_quit(self) -> str | None:
+        """Called by the app on quit: save now; a message saying what is not saved, or None."""
+        if self.step != "write" or self.save_draft():
+            return None
+        return f"Your reflection draft is not saved: {self._save_error}"
+
+    def write_recovery_file(self) -> str:
+        """The unsaved answers as a text file (used only when quitting with the database unwritable)."""
+        import tempfile
+
+        from coach.paths import data_dir
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        lines = [f"coach: unsaved reflection draft {self.reflection.id}, written {stamp}", ""]
+        for step in self.steps:
+            answer = self.answers.get(step.key, "")
+            scale = self.answers.get(step.scale_key, "") if step.scale else ""
+            if answer or scale:
+                lines += [f"## {step.text}", answer] + ([f"Steps to change: {scale}"] if scale else []) + [""]
+        name = f"unsaved-reflection-{self.reflection.id}-{stamp}.txt"
+        for folder in (data_dir() / "recovered", Path(tempfile.gettempdir())):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / name
+                path.write_text("\n".join(lines), encoding="utf-8")
+                return str(path)
+            except OSError:
+                continue
+        raise CoachError("The unsaved text could not be written to a file either.")
+
     def _set_status(self, text: str) -> None:
-        self.query_one("#draft-status", Static).update(text)
+        status = self.query_one("#draft-status", Static)
+        status.update(text)
+        status.set_class(self._save_error is not None, "-unsaved")
 
     def action_save_now(self) -> None:
-        self._dirty = True
+        self._edit_seq += 1
         self.save_draft()
 
     def action_next_prompt(self) -> None:
         if self.index < len(self.steps) - 1:
-            self.save_draft()
+            self._autosave()
             self.index += 1
             self._show_prompt()
         else:
@@ -300,7 +416,7 @@ class ReflectScreen(Screen):
 
     def action_prev_prompt(self) -> None:
         if self.index > 0:
-            self.save_draft()
+            self._autosave()
             self.index -= 1
             self._show_prompt()
 
@@ -420,8 +536,9 @@ class ReflectScreen(Screen):
         if getattr(self.app, "tagger", None) is None:
             self.notify("The language models are still loading; try again in a moment.", severity="warning")
             return
-        self._dirty = True
+        self._edit_seq += 1  # store exactly what is on screen before finishing
         if not self.save_draft():
+            self.notify("Not finished: your draft could not be saved first (see below the answer).", severity="error")
             return
         self._loading = True
         self._set_status("Finishing: tagging and linking…")
@@ -692,7 +809,15 @@ class ReflectScreen(Screen):
     # ---- leaving ----
     def action_back(self) -> None:
         if self.step == "write":
-            self.save_draft()
+            if not self.save_draft():
+                self.notify(
+                    "Your answer is not saved yet, so you stay here with it. coach keeps trying to save; "
+                    "Esc leaves once it is saved.",
+                    title="Not saved",
+                    severity="error",
+                    timeout=8,
+                )
+                return
             self.query_one(ContentSwitcher).current = "choose"
             self.refresh_choices()
             self.refresh_bindings()

@@ -114,6 +114,7 @@ class RehearseScreen(Screen):
         self.seed = seed
         self.scenario: Any = None
         self.waiting = False
+        self.reply_failed = False  # the last line is stored but their answer could not be (Enter asks again)
         self.show_thinking = False
         self.state: dict[str, Any] = {}
         self.last_persona = ""
@@ -260,8 +261,10 @@ class RehearseScreen(Screen):
             return "  (no technique recognised)"
         return "  " + " ".join(f"[{_label(t.tag)}]" for t in turn.techniques)
 
-    def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+    def _status(self, text: str, problem: bool = False) -> None:
+        status = self.query_one("#status", Static)
+        status.update(text)
+        status.set_class(problem, "-problem")
 
     # ------------------------------------------------------------------ talking
     @on(Input.Submitted, "#say")
@@ -271,10 +274,14 @@ class RehearseScreen(Screen):
         if self.waiting:
             self._status("Wait for their answer; your line is still in the box.")
             return
+        if self.reply_failed and not event.value.strip():
+            self._reply()  # Enter on an empty box asks again for the answer that could not be stored
+            return
         try:
             turn = self._service().record_practitioner_turn(self.rehearsal_id, event.value)
         except CoachError as exc:
-            self._status(str(exc))
+            kept = " (your line is still in the box; Enter tries again)" if event.value.strip() else ""
+            self._status(f"Not sent{kept}: {exc}", problem=True)
             return
         event.input.value = ""
         self._add_turn(turn)
@@ -286,6 +293,7 @@ class RehearseScreen(Screen):
             self._status("Loading language models... your line is saved and will be answered when they are ready.")
             return
         self.waiting = True
+        self.reply_failed = False
         self._status("...")
         self._respond(self.rehearsal_id)
 
@@ -304,7 +312,10 @@ class RehearseScreen(Screen):
 
     def on_respond_failed(self, message: RespondFailed) -> None:
         self.waiting = False
-        self._status(message.error)
+        self.reply_failed = True
+        self._status(
+            f"No answer yet (your line is saved; Enter on the empty box asks again): {message.error}", problem=True
+        )
 
     def on_responded(self, message: Responded) -> None:
         from coach.services.scorecard import phrasebank_example
@@ -406,6 +417,7 @@ class RehearseScreen(Screen):
             self.refresh_bindings()
             self.rehearsal_id = None
             self.waiting = False
+            self.reply_failed = False
             self._fill_picker()
             return
         self.app.pop_screen()
