@@ -298,6 +298,19 @@ class CoachApp(App[None]):
         for _ in range(len(self.screen_stack) - 1):
             self.pop_screen()
 
+    def notify(self, message: str, *, markup: bool = True, **kwargs: Any) -> None:
+        """Notifications often carry what a user typed (a case reference, a date): text that is not valid markup
+        is shown as it is instead of crashing the app."""
+        if markup:
+            from textual.content import Content
+            from textual.markup import MarkupError
+
+            try:
+                Content.from_markup(message)
+            except MarkupError:
+                markup = False
+        super().notify(message, markup=markup, **kwargs)
+
     # ---- quitting without losing what was typed ------------------------------------------------------------
     _quit_armed_at: float | None = None
     QUIT_AGAIN_SECONDS = 10.0

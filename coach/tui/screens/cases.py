@@ -99,10 +99,10 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
             return
         for c in self._cases:
             label = c.reference + (" (closed)" if c.closed else "")
-            option_list.add_option(Option(label, id=str(c.id)))
+            option_list.add_option(Option(_esc(label), id=str(c.id)))
         if not self._cases:
             self._case = None
-            self._show_message("No cases yet. Press [b]n[/b] to create one with a pseudonymous reference.")
+            self._show_message("No cases yet. Press [b]n[/b] to create one with a pseudonymous reference.", markup=True)
             return
         wanted = select_id if select_id is not None else (self._case.id if self._case else self._cases[0].id)
         index = next((i for i, c in enumerate(self._cases) if c.id == wanted), 0)
@@ -117,8 +117,8 @@ agreed at the case conference: what is *not good enough now*, and what *good eno
         self._case = get_case(self.store, case.id)
         self._render_case()
 
-    def _show_message(self, message: str) -> None:
-        self.query_one("#case-title", Static).update(message)
+    def _show_message(self, message: str, markup: bool = False) -> None:
+        self.query_one("#case-title", Static).update(message if markup else _esc(message))
         self.query_one("#area-info", Static).update("")
         self.query_one("#area-reflections", Static).update("")
         self._draw_chart(None)

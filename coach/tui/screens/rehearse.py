@@ -224,7 +224,7 @@ class RehearseScreen(Screen):
         transcript.remove_children()
         self._chips.clear()
         name = self.scenario.persona.name.split()[0]
-        self.query_one("#chat-title", Static).update(f"Talking with {name}: {self.scenario.title}")
+        self.query_one("#chat-title", Static).update(_esc(f"Talking with {name}: {self.scenario.title}"))
         for turn in view.turns:
             self._add_turn(turn)
         self.state = view.state or {}

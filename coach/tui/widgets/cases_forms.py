@@ -66,7 +66,7 @@ class _Form(ModalScreen):
         with VerticalScroll():
             yield Static(f"[b]{self.TITLE_TEXT}[/b]  (Ctrl+S save, Esc cancel)")
             yield from self.fields()
-            yield Static("", classes="form-error", id="form-error")
+            yield Static("", classes="form-error", id="form-error", markup=False)
 
     def fields(self) -> ComposeResult:  # pragma: no cover - overridden
         yield from ()
@@ -75,7 +75,9 @@ class _Form(ModalScreen):
         return None
 
     def show_error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.scroll_visible()  # at 80x24 a long form scrolls; the message must not sit below the fold
 
     def action_save(self) -> None:
         values = self.values()
@@ -101,7 +103,7 @@ class CaseForm(_Form):
     def fields(self) -> ComposeResult:
         yield Label("Pseudonymous reference (never the family's real name), e.g. GW-2026-014")
         yield Input(self._reference, placeholder="GW-2026-014", id="case-reference")
-        yield Static("", classes="form-help", id="case-warning")
+        yield Static("", classes="form-help", id="case-warning", markup=False)
         yield Label("Summary (optional)")
         yield TextArea(self._summary, id="case-summary")
 
@@ -155,7 +157,7 @@ class ReadingForm(_Form):
         self._by_whom = by_whom
 
     def fields(self) -> ComposeResult:
-        yield Static(f"Area: {self._area_title}")
+        yield Static(f"Area: {self._area_title}", markup=False)
         yield Label("Date (YYYY-MM-DD)")
         yield Input(date.today().isoformat(), id="reading-date")
         yield Label("Score: 1 (not safe) to 10 (good enough)")
