@@ -7,7 +7,8 @@ short facets: the clauses of those texts), plus lexical overlap of content word 
 the area, plus how much better the area fits than the case's other areas (and than a bank of sentences about
 no area, prompts/reflection/linker/background.yaml), plus similarity to example observations of the area's
 closest topics in an evidence bank (prompts/reflection/linker/evidence.yaml: "the cot had only a fitted
-sheet" is evidence about "Safe sleep"), plus the neighbouring sentences' fit (a reflection discusses an area
+sheet" is evidence about "Safe sleep") and the share of the sentence's nearest bank examples that belong to those
+topics (a kNN vote over ~50 topics, ~500 examples), plus the neighbouring sentences' fit (a reflection discusses an area
 over a few sentences, and "She said it was..." goes on about the previous sentence's topic), plus the best
 clause of a sentence that names several areas ("home 6, sleep 5, drugs 4"), plus how far above the text's other
 sentences and the background the sentence fits each area (every area on one scale). A logistic model
@@ -67,6 +68,7 @@ FEATURES = (
     "z_bank",
     "logistics",
     "substance",
+    "bank_vote",
 )
 
 
@@ -91,6 +93,10 @@ WEIGHTS, BIAS, THRESHOLD, _WEIGHTS_PROBLEM = _load_model()
 # Evidence bank (prompts/reflection/linker/evidence.yaml): an area borrows the examples of its closest topics.
 BANK_TOPICS = 2
 BANK_MIN_SIM = 0.30
+BANK_K = 10  # nearest bank examples that vote for their topics
+# The bank's embeddings, shared by every Linker with the same embedding function (embedding ~500 examples takes
+# seconds; tests and the TUI build several Linkers).
+_BANK_CACHE: dict[tuple, tuple] = {}
 
 # How strongly feedback moves a score (in logit units) once a sentence is close to a decided one.
 # 12 since the threshold rose to 0.63 (issue 5 precision work): at 8 a sentence as close as "Her sister came round on
@@ -675,6 +681,8 @@ class Linker:
         self._background: list[str] | None = None
         self._logistics: list[str] = []
         self._bank: list[tuple[str, list[str]]] | None = None
+        self._bank_vecs: tuple | None = None
+        self._bg_bank_cache: dict[tuple[Area, ...], Any] = {}
 
     def background(self) -> list[str]:
         """Sentences about no area (prompts/reflection/linker/background.yaml), loaded once."""
@@ -718,27 +726,67 @@ class Linker:
             self._bank = topics
         return self._bank
 
-    def _bank_scores(self, s_vec: np.ndarray, areas: Sequence[Area]) -> np.ndarray:
-        """For each sentence x area: the best similarity to an example of the area's closest bank topics."""
+    def _bank_matrix(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(example vectors, topic index of each example, about-line vectors), embedded once per process."""
         import numpy as np
 
-        out = np.zeros((s_vec.shape[0], len(areas)), dtype=np.float32)
-        bank = self.evidence_bank()
-        if not bank or s_vec.shape[0] == 0:
+        if self._bank_vecs is None:
+            bank = self.evidence_bank()
+            examples = [x for _, xs in bank for x in xs]
+            abouts = [a for a, _ in bank]
+            key = (id(self._embed), tuple(abouts), tuple(examples))
+            cached = _BANK_CACHE.get(key)
+            if cached is None:
+                topic_of = np.array([t for t, (_, xs) in enumerate(bank) for _ in xs], dtype=np.int64)
+                ex_vec = np.asarray(self._embed(examples), dtype=np.float32) if examples else np.zeros((0, 384))
+                ab_vec = np.asarray(self._embed(abouts), dtype=np.float32) if abouts else np.zeros((0, 384))
+                cached = (ex_vec.astype(np.float32), topic_of, ab_vec.astype(np.float32))
+                _BANK_CACHE.clear()
+                _BANK_CACHE[key] = cached
+            self._bank_vecs = cached
+        return self._bank_vecs
+
+    def _area_topics(self, areas: Sequence[Area]) -> np.ndarray:
+        """(n_areas, n_topics) 0/1: the BANK_TOPICS bank topics closest to an area (about line vs the area's texts)."""
+        import numpy as np
+
+        _, _, ab_vec = self._bank_matrix()
+        out = np.zeros((len(areas), len(ab_vec)), dtype=np.float32)
+        if not len(ab_vec):
             return out
-        abouts = self._vectors([a for a, _ in bank])
         wholes = self._vectors([f"{a.title}. {a.concern} {a.good_enough}".strip() for a in areas])
-        topic_sims = wholes @ abouts.T  # (m, topics)
+        affinity = wholes @ ab_vec.T
         for j in range(len(areas)):
-            order = np.argsort(-topic_sims[j])[:BANK_TOPICS]
-            best = np.zeros(s_vec.shape[0], dtype=np.float32)
-            for t in order:
-                if topic_sims[j, t] < BANK_MIN_SIM:
-                    continue
-                ex = self._vectors(bank[t][1])
-                best = np.maximum(best, (s_vec @ ex.T).max(axis=1))
-            out[:, j] = best
+            for t in np.argsort(-affinity[j])[:BANK_TOPICS]:
+                if affinity[j, t] >= BANK_MIN_SIM:
+                    out[j, t] = 1.0
         return out
+
+    def _bank_scores(self, s_vec: np.ndarray, areas: Sequence[Area]) -> tuple[np.ndarray, np.ndarray]:
+        """For each sentence x area: (the best similarity to an example of the area's topics, the share of the
+        sentence's BANK_K nearest examples, weighted by similarity, that belong to the area's topics)."""
+        import numpy as np
+
+        n, m = s_vec.shape[0], len(areas)
+        best = np.zeros((n, m), dtype=np.float32)
+        vote = np.zeros((n, m), dtype=np.float32)
+        ex_vec, topic_of, _ = self._bank_matrix()
+        if not len(ex_vec) or n == 0:
+            return best, vote
+        chosen = self._area_topics(areas)  # (m, T)
+        sims = s_vec @ ex_vec.T  # (n, N)
+        member = chosen[:, topic_of]  # (m, N)
+        for j in range(m):
+            mask = member[j] > 0
+            if mask.any():
+                best[:, j] = sims[:, mask].max(axis=1)
+        k = min(BANK_K, sims.shape[1])
+        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # (n, k)
+        w = np.clip(np.take_along_axis(sims, nearest, axis=1), 0.0, None) ** 2
+        w_sum = w.sum(axis=1) + 1e-9
+        for j in range(m):
+            vote[:, j] = (w * member[j][nearest]).sum(axis=1) / w_sum
+        return best, vote
 
     # ---- sentences ----
     def split(self, text: str) -> list[Sentence]:
@@ -918,7 +966,8 @@ class Linker:
         feats[:, :, 16] = cont[:, None]
         prev = np.vstack([np.full((1, m), -1.0, dtype=np.float32), margin[:-1]])
         feats[:, :, 17] = prev * cont[:, None]
-        bank = self._bank_scores(s_vec, areas)
+        bank, vote = self._bank_scores(s_vec, areas)
+        feats[:, :, FEATURES.index("bank_vote")] = vote
         feats[:, :, 12] = bank
         for j in range(m):
             others = np.delete(bank, j, axis=1).max(axis=1) if m > 1 else np.zeros(n, dtype=np.float32)
@@ -937,7 +986,15 @@ class Linker:
                 bg_fit[:, j] = bg_facets[:, pos : pos + len(fs)].max(axis=1)
                 pos += len(fs)
             bg_fit += 0.5 * bg_title
-            bg_bank = self._bank_scores(bg_vec, areas)
+            key = tuple(areas)
+            with self._lock:
+                bg_bank = self._bg_bank_cache.get(key)
+            if bg_bank is None:  # the background's bank scores depend only on the areas: once per case
+                bg_bank = self._bank_scores(bg_vec, areas)[0]
+                with self._lock:
+                    if len(self._bg_bank_cache) > 64:
+                        self._bg_bank_cache.clear()
+                    self._bg_bank_cache[key] = bg_bank
             for col, src, ref in ((18, feats[:, :, 14] + 0.5 * feats[:, :, 0], bg_fit), (19, bank, bg_bank)):
                 pool = np.vstack([ref, src])
                 feats[:, :, col] = (src - pool.mean(axis=0)) / (pool.std(axis=0) + 0.02)
