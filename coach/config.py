@@ -32,9 +32,19 @@ def _read_file() -> dict:
     if not path.exists():
         return {}
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"Cannot read the config file {path}: it is not UTF-8 text (TOML).") from None
+    except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Cannot read the config file {path}: {exc}") from None
+    for key in ("db", "practitioner"):
+        if key in data and not isinstance(data[key], str):
+            raise ConfigError(
+                f"In the config file {path}, {key} must be text in quotes, e.g. "
+                + ('db = "sqlite:///path/to/coach.db"' if key == "db" else 'practitioner = "Alaw"')
+                + f", not {data[key]!r}."
+            )
+    return data
 
 
 def load_settings(db: str | None = None) -> Settings:

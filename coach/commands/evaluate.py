@@ -5,6 +5,7 @@ Why: accuracy claims must be reproducible by anyone with the AnnoMI file, on tra
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import click
@@ -17,13 +18,29 @@ def group() -> None:
 
 @group.command(name="annomi")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--folds", default=5, show_default=True, type=int, help="Number of transcript-level folds.")
+@click.option(
+    "--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Number of transcript-level folds."
+)
 def annomi(path: Path, folds: int) -> None:
     """Grouped cross-validation on an AnnoMI CSV: macro-F1, per-class F1 and confusion matrices."""
     from coach.errors import CoachError
 
+    if path.is_dir():
+        raise CoachError(f"{path} is a folder; give the AnnoMI CSV file (e.g. AnnoMI-full.csv).")
     if not path.is_file():
         raise CoachError(f"AnnoMI file not found: {path}")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+    except OSError as exc:
+        raise CoachError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a cut last character is fine
+        text = b"\0" not in head
+    except UnicodeDecodeError:
+        text = False
+    if not text:
+        raise CoachError(f"{path} is not a text file: the AnnoMI file is a UTF-8 CSV.")
     from coach.nlp.evaluate import cross_validate
 
     click.echo(f"Transcript-level {folds}-fold cross-validation on {path.name} (each fold retrained).")

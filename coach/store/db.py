@@ -91,6 +91,17 @@ def _busy_timeout() -> float:
     return max(0.0, value)
 
 
+def _connect_timeout() -> int:
+    raw = os.environ.get("COACH_DB_CONNECT_TIMEOUT")
+    if not raw:
+        return DEFAULT_CONNECT_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        raise StoreError(f"COACH_DB_CONNECT_TIMEOUT must be a number of seconds, got {raw!r}.") from None
+    return max(1, int(value))
+
+
 def parse_url(url: str) -> URL:
     """Parse a database URL, normalising PostgreSQL to psycopg 3; StoreError if it is not a database URL."""
     from sqlalchemy.engine import make_url
@@ -318,8 +329,7 @@ class Store:
             else:
                 _prepare_sqlite_file(self.path)
         elif self.backend == "postgresql":
-            timeout = os.environ.get("COACH_DB_CONNECT_TIMEOUT") or str(DEFAULT_CONNECT_TIMEOUT)
-            kwargs["connect_args"] = {"connect_timeout": int(float(timeout))}
+            kwargs["connect_args"] = {"connect_timeout": _connect_timeout()}
             kwargs["pool_pre_ping"] = True
         try:
             self.engine: Engine = create_engine(self.url, **kwargs)
@@ -328,7 +338,12 @@ class Store:
                 f"Unknown database URL {safe_url(self.url)}: no database driver for {self.url.drivername!r}. "
                 "Use sqlite:///PATH or postgresql://USER@HOST:PORT/DATABASE."
             ) from None
-        except (ArgumentError, TypeError, ValueError, ImportError) as exc:
+        except ImportError as exc:
+            raise StoreError(
+                f"coach cannot use the database {safe_url(self.url)} (missing driver: {exc.name or exc}). "
+                "coach works with SQLite (sqlite:///PATH) and PostgreSQL (postgresql://USER@HOST:PORT/DATABASE)."
+            ) from None
+        except (ArgumentError, TypeError, ValueError) as exc:
             raise StoreError(f"Unknown database URL {safe_url(self.url)}: {exc}") from None
 
         if self.backend == "sqlite":
