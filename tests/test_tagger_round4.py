@@ -61,12 +61,15 @@ def test_round4_rules_on_their_own() -> None:
     assert not fusion.proposes_shared_decision("The core group will agree the plan.")
     assert fusion.has_trailing_view("How would Cerys score it, do you think?")
     assert fusion.is_invitation_to_tell("Walk me through Sunday evening.")
+    assert fusion.is_practical_permission("Shall I open a window?")
+    assert not fusion.is_practical_permission("Shall I tell you what the school said?")
     assert not fusion.is_invitation_to_tell("It took real nerve to tell me about the arrears.")
 
 
-def test_agreeing_to_a_request_is_not_collaboration(tagger: Tagger) -> None:
+def test_agreeing_to_a_request_or_a_practical_offer_is_not_collaboration(tagger: Tagger) -> None:
     said = tags(tagger, "Of course, we can keep our voices down.", previous="Can you talk quietly, the baby's asleep?")
     assert "seeking_collaboration" not in said
+    assert "seeking_collaboration" not in tags(tagger, "Shall I make us a brew while you look for the letter?")
 
 
 @pytest.mark.parametrize(

@@ -387,11 +387,12 @@ def is_autonomy_statement(sentence: str) -> bool:
     return bool(_AUTONOMY.search(low)) and not _PUSH.search(low)
 
 
-# Permission for a small practical thing ("Is it alright if I sit here?", "Can I use your loo?") is not seeking
-# collaboration: collaboration asks permission to share or discuss, or invites the person's ideas.
+# Permission for a small practical thing ("Is it alright if I sit here?", "Can I use your loo?") or an offer of one
+# ("Shall I put the kettle on?") is not seeking collaboration: collaboration asks permission to share or discuss,
+# or invites the person's ideas.
 _PERMISSION = re.compile(
     r"^\W*(sorry,? |oh,? |so,? |right,? )?(is it (alright|all right|ok|okay|fine)( with you)? if i|(can|could|may) i|"
-    r"do you mind if i|would you mind if i|mind if i)\b"
+    r"do you mind if i|would you mind if i|mind if i|shall i|should i|do you want me to|would you like me to)\b"
 )
 _TALK_WORDS = re.compile(
     r"\b(share|tell|talk|discuss|ask|explain|go (through|over)|say|mention|suggest|show you|read|come back to|raise|"
