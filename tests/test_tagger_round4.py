@@ -62,6 +62,10 @@ def test_round4_rules_on_their_own() -> None:
     assert fusion.has_trailing_view("How would Cerys score it, do you think?")
     assert fusion.is_invitation_to_tell("Walk me through Sunday evening.")
     assert fusion.is_practical_permission("Shall I open a window?")
+    assert fusion.is_reassurance("Take your time, there's no rush.")
+    assert not fusion.is_reassurance("Take the tablets every morning.")
+    assert fusion.is_suggestion_question("Have you thought about asking your sister for help?")
+    assert not fusion.is_suggestion_question("Have you thought about what you'd like from the meeting?")
     assert not fusion.is_practical_permission("Shall I tell you what the school said?")
     assert not fusion.is_invitation_to_tell("It took real nerve to tell me about the arrears.")
 
@@ -118,3 +122,8 @@ def test_gates_on_process_autonomy_and_consequences(tagger: Tagger) -> None:
     assert "authority_transparency" in said and "explaining_process" not in said
     assert "emphasizing_autonomy" not in tags(tagger, "It's up to you which chair I take.")
     assert "explaining_process" not in tags(tagger, "The car park is round the back of the office.")
+
+
+def test_reassurance_is_not_advice_and_a_suggestion_is_not_collaboration(tagger: Tagger) -> None:
+    assert "persuasion" not in tags(tagger, "Take your time, there's no rush.")
+    assert "seeking_collaboration" not in tags(tagger, "Have you thought about asking your sister for help?")

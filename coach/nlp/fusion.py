@@ -569,3 +569,27 @@ _INVITATION = re.compile(
 def is_invitation_to_tell(sentence: str) -> bool:
     """An imperative that invites the person to tell their story ('Walk me through what happened')."""
     return bool(_INVITATION.search(_low(sentence)))
+
+
+# "Take your time, there's no rush", "Don't worry about the mess": reassurance in the imperative is not advice.
+_REASSURANCE = re.compile(
+    r"^\W*(oh,? |honestly,? |please,? )?(take your time|there's no (rush|hurry)|no (rush|hurry)|don't worry|"
+    r"do not worry|make yourself comfortable|don't apologise|don't be sorry|never mind)\b"
+)
+
+
+def is_reassurance(sentence: str) -> bool:
+    """A reassuring imperative ('Take your time...'): not persuasion."""
+    return bool(_REASSURANCE.search(_low(sentence)))
+
+
+# "Have you thought about asking your sister?": a suggestion of an action worded as a question (MITI: persuasion when
+# unasked), not an invitation to the person's own ideas.
+_SUGGESTION_QUESTION = re.compile(
+    r"\b(have you (ever )?(thought about|considered|tried)|how about|what about|why not) \w+ing\b"
+)
+
+
+def is_suggestion_question(sentence: str) -> bool:
+    """A question that suggests an action ('Have you considered ringing...?')."""
+    return bool(_SUGGESTION_QUESTION.search(_low(sentence)))

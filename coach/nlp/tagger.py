@@ -736,7 +736,11 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             fusion.is_rating_question(sentence) and fusion.has_rating_scale(sentence)
         ):
             continue
-        if h.tag == "seeking_collaboration" and not fusion.invites_collaboration(sentence):
+        if h.tag == "seeking_collaboration" and (
+            not fusion.invites_collaboration(sentence) or fusion.is_suggestion_question(sentence)
+        ):
+            continue
+        if h.tag == "persuasion" and fusion.is_reassurance(sentence):
             continue
         if h.tag == "emphasizing_autonomy" and (
             fusion.is_courtesy_choice(sentence) or not fusion.speaks_of_choice(sentence)
