@@ -63,6 +63,9 @@ def test_round4_rules_on_their_own() -> None:
     assert fusion.is_invitation_to_tell("Walk me through Sunday evening.")
     assert fusion.is_practical_permission("Shall I open a window?")
     assert fusion.is_reassurance("Take your time, there's no rush.")
+    assert fusion.looks_ahead("If the social worker stopped coming, what would be different?")
+    assert not fusion.looks_ahead("What's gone well since the review?")
+    assert fusion.is_apology("Sorry, I shouldn't have shouted at you.")
     assert not fusion.is_reassurance("Take the tablets every morning.")
     assert fusion.is_suggestion_question("Have you thought about asking your sister for help?")
     assert not fusion.is_suggestion_question("Have you thought about what you'd like from the meeting?")
@@ -127,3 +130,9 @@ def test_gates_on_process_autonomy_and_consequences(tagger: Tagger) -> None:
 def test_reassurance_is_not_advice_and_a_suggestion_is_not_collaboration(tagger: Tagger) -> None:
     assert "persuasion" not in tags(tagger, "Take your time, there's no rush.")
     assert "seeking_collaboration" not in tags(tagger, "Have you thought about asking your sister for help?")
+
+
+def test_looking_back_is_not_a_preferred_future_and_an_apology_is_not_discord(tagger: Tagger) -> None:
+    assert "preferred_future_question" not in tags(tagger, "What's been going better since we last met?")
+    said = tagger.tag("I'm sorry, I didn't mean to snap at you.", speaker="family").techniques
+    assert "discord" not in {h.tag for h in said}

@@ -593,3 +593,26 @@ _SUGGESTION_QUESTION = re.compile(
 def is_suggestion_question(sentence: str) -> bool:
     """A question that suggests an action ('Have you considered ringing...?')."""
     return bool(_SUGGESTION_QUESTION.search(_low(sentence)))
+
+
+# A preferred-future question looks ahead or imagines: "What's been going better since we last met?" looks back (an
+# exception question), however close its meaning is to "What would be better...".
+_AHEAD = re.compile(
+    r"\b(would|will|'ll|'d|if|imagine|picture|suppose|future|tomorrow|next|from now|one day|miracle|wand|hopes?|"
+    r"hoping|wish|when (things|it|the|this|you|we)|once|fast forward|ahead|years?|months?|going to|gonna|want|wants|"
+    r"look like|good enough|by the time|grow up)\b"
+)
+
+
+def looks_ahead(sentence: str) -> bool:
+    """The sentence looks ahead or imagines another time (the ground of a preferred-future question)."""
+    return bool(_AHEAD.search(_low(sentence)))
+
+
+# "I'm sorry, I didn't mean to snap at you": an apology is not discord, whatever words of conflict it repeats.
+_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|didn't mean to|did not mean to|shouldn't have (said|shouted|snapped))\b")
+
+
+def is_apology(sentence: str) -> bool:
+    """The family member apologises."""
+    return bool(_APOLOGY.search(_low(sentence)))

@@ -700,6 +700,8 @@ def _family_talk(text: str, sents: list[tuple[int, int, Any]], hits: list[Techni
     change is sustain talk; a stock argument for the status quo is sustain talk even when the model missed it."""
     out: list[TechniqueHit] = []
     for h in hits:
+        if h.tag == "discord" and not h.why.startswith("rule:") and fusion.is_apology(_sentence_of(h, text, sents)):
+            continue  # "I'm sorry, I didn't mean to snap at you"
         if h.tag == "change_talk":
             sentence = _sentence_of(h, text, sents)
             if fusion.refuses_change(sentence):
@@ -741,6 +743,8 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
         ):
             continue
         if h.tag == "persuasion" and fusion.is_reassurance(sentence):
+            continue
+        if h.tag == "preferred_future_question" and not fusion.looks_ahead(sentence):
             continue
         if h.tag == "emphasizing_autonomy" and (
             fusion.is_courtesy_choice(sentence) or not fusion.speaks_of_choice(sentence)
