@@ -30,6 +30,7 @@ def test_reflection_kind_by_what_it_adds() -> None:
     )
     assert kind("Getting Alfie to school matters to you.", "I got him there every day.", 0.1)[0] == "complex"
     assert kind("Nothing you try seems to work.", "I've tried the sticker chart.", 0.1)[0] == "complex"
+    assert kind("You never get a minute to yourself.", "I've got no time to myself.", 0.1)[0] == "simple"
     # no mark either way: the AnnoMI reflection head decides
     assert kind("Your sister has the boys on Fridays.", "My sister takes the boys Fridays.", 0.6)[0] == "complex"
     assert kind("Your sister has the boys on Fridays.", "My sister takes the boys Fridays.", 0.3)[0] == "simple"
@@ -41,6 +42,7 @@ def test_round4_rules_on_their_own() -> None:
     assert fusion.reflects_person("It sounds like you're dreading the review.")
     assert fusion.reflects_person("You want him home, and you also know the boys are calmer.")
     assert not fusion.reflects_person("It sounds like a long week.")
+    assert fusion.reflects_person("It feels like the school have made their minds up.")
     assert not fusion.reflects_person("Part of you wants him home?")
     assert not fusion.invites_collaboration("Of course, we can keep our voices down.")
     assert fusion.invites_collaboration("I'd like to hear your ideas before I write the plan.")

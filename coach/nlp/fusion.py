@@ -54,7 +54,7 @@ def is_question_sentence(sentence: str) -> bool:
 
 # Simple or complex (TECHNIQUES.md, MITI 4.2.1): a complex reflection adds meaning beyond what was said. Its
 # marks by form, in order: both sides of ambivalence or the unsaid part; a meaning named ("it matters to you",
-# "feels like"); a feeling the person did not name; an amplification (never, nothing...) they did not use.
+# "feels like"); a feeling the person did not name; an amplification (never, nothing...) of words with no absolute.
 # A reflection whose only feeling is one the person named ("You're fed up" after "I'm sick of it") says it back:
 # simple. With no mark either way the AnnoMI reflection head decides (p(complex) >= COMPLEX_HEAD); leave-one-set-out
 # over the four seen sets chose its threshold. Embedding similarity to what was said (the old rule: simple at
@@ -70,6 +70,11 @@ _MEANING = re.compile(
     r"feels? like|a way (of|to)|what you're (really )?(saying|working for)|really about)\b"
 )
 _AMPLIFY = re.compile(r"\b(anything|everything|nothing|nobody|no one|never|always|completely|totally|at all|whole)\b")
+# Absolutes of the person's own: a reflection that keeps them does not amplify.
+_ABSOLUTE = re.compile(
+    r"\b(anything|everything|nothing|nobody|no one|never|always|completely|totally|at all|whole|no|none|every|"
+    r"everyone|everybody|all|any ?more|can't|cannot)\b"
+)
 # Feelings, grouped so that "fed up" says back "sick of it" and "worn out" says back "shattered".
 FEELINGS: dict[str, str] = {
     "fear": r"scared|scary|frighten\w*|afraid|terrified|petrified|fears?|on edge|panick?\w*|dread\w*|nervous",
@@ -103,8 +108,8 @@ def complex_mark(text: str, previous: str) -> str | None:
     new = feelings_named(low) - feelings_named(prev)
     if new:
         return f"a feeling they did not name ({', '.join(sorted(new))})"
-    amplified = {m.group(0) for m in _AMPLIFY.finditer(low)} - {m.group(0) for m in _AMPLIFY.finditer(prev)}
-    if amplified:
+    amplified = {m.group(0) for m in _AMPLIFY.finditer(low)}
+    if amplified and not _ABSOLUTE.search(prev):  # "never" after "I've got no time" says it back
         return f"amplified ({', '.join(sorted(amplified))})"
     return None
 
@@ -429,7 +434,8 @@ def is_authority_statement(sentence: str) -> bool:
 # an acknowledgement of feelings ("This must be frightening for you" validates; "It sounds like you're scared that if
 # you admit it, ..." reflects what is under their words).
 _REFLECTS_PERSON = re.compile(
-    r"^\W*(so,? |and,? )?(it sounds (like|as if|as though) you|you sound|what i'm hearing is (that )?you|part of you)\b"
+    r"^\W*(so,? |and,? )?(it sounds (like|as if|as though) you|you sound|what i'm hearing is (that )?you|part of you|"
+    r"it feels (like|as if|as though)|you feel (like|as if|as though|that)?)\b"
 )
 
 
