@@ -168,3 +168,19 @@ def test_a_read_only_database_file_gives_a_clear_message_and_keeps_its_data(_iso
         assert "cannot be written" in err
     code, out, _ = run_cli(["export", "-"], capsys)
     assert code == 0 and len(json.loads(out)["rehearsals"]) == 1  # the demo's one rehearsal, nothing added
+
+
+def test_link_names_a_text_too_long_to_link_and_goes_on(capsys, monkeypatch) -> None:
+    import io
+
+    areas = [{"id": 1, "title": "Alcohol", "concern": "Mum drinks every evening.", "good_enough": "A sober adult."}]
+    lines = [
+        json.dumps({"areas": areas, "text": "word " * 30_000}),
+        json.dumps({"areas": areas, "text": "Mum had not been drinking when I arrived."}),
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, err = run_cli(["link", "--jsonl"], capsys)
+    assert code == 0, err
+    first, second = (json.loads(x) for x in out.splitlines())
+    assert "too long to link (150,000 characters; the limit is 100,000)" in first["error"]
+    assert "error" not in second and isinstance(second["links"], list)  # the next line is linked as usual

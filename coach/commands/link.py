@@ -13,6 +13,10 @@ from typing import Any, TextIO
 
 import click
 
+# A reflection is a few thousand words; a longer text is almost certainly the wrong input (a whole file pasted in),
+# and the linker would spend seconds on it only to find nothing.
+MAX_TEXT_CHARS = 100_000
+
 
 def link_line(linker: Any, line: str) -> dict:
     """The output object for one input line (never raises for bad input)."""
@@ -28,6 +32,8 @@ def link_line(linker: Any, line: str) -> dict:
     areas_in = data.get("areas")
     if not isinstance(text, str):
         return {"error": "'text' must be a string"}
+    if len(text) > MAX_TEXT_CHARS:
+        return {"error": f"'text' is too long to link ({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})"}
     if not isinstance(areas_in, list):
         return {"error": "'areas' must be a list of objects with id, title, concern and good_enough"}
     try:
