@@ -104,5 +104,7 @@ async def test_scorecard_reflection_to_question_has_one_definition(tags, rq, rq_
         text = app.screen.query_one("#card-text").source
         line = next(x for x in text.splitlines() if x.startswith("- Reflections to questions"))
         assert rq_shown in line
+        if len(tags) == 1:
+            assert "(1 reflection, 0 questions)" in line
         if rq is None:  # no thresholds beside a figure that does not exist
             assert "fair" not in line

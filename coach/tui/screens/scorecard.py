@@ -24,6 +24,10 @@ def _figure(m: dict[str, Any], suffix: str = "") -> str:
     return f"{value:g}{suffix} (fair {m['fair']:g}{suffix}, good {m['good']:g}{suffix}): **{m['rating']}**"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def render(card: dict[str, Any], title: str = "", past: list[dict[str, Any]] | None = None) -> str:
     """The scorecard as Markdown."""
     m = card["metrics"]
@@ -37,7 +41,7 @@ def render(card: dict[str, Any], title: str = "", past: list[dict[str, Any]] | N
         "",
         "## MITI-style figures",
         f"- Reflections to questions: {_figure(m['reflection_to_question'], ':1')} "
-        f"({m.get('reflections', 0)} reflections, {m.get('questions', 0)} questions)",
+        f"({_count(m.get('reflections', 0), 'reflection')}, {_count(m.get('questions', 0), 'question')})",
         f"- Complex reflections: {_figure(m['percent_complex'], '%')}",
         f"- Open questions: {_figure(m['percent_open'], '%')}",
         f"- MI-adherent {m['mi_adherent']}, MI-non-adherent {m['mi_non_adherent']}: **{m['adherence']}**",
