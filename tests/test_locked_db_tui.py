@@ -139,3 +139,32 @@ async def test_rehearsal_line_sent_while_locked_stays_in_the_box(sqlite_url: str
         await _wait(pilot, lambda: service.get(rid).pending is None)
         said = [t.text for t in service.get(rid).turns if t.speaker == "practitioner"]
         assert said == ["How has your week been?"]
+
+
+async def test_an_answer_that_could_not_be_stored_is_asked_for_again(sqlite_url: str, tagger) -> None:
+    """The line is stored but the database locks before their answer is: the screen says so, and Enter on the
+    empty box asks again once the database is free."""
+    from coach.services.rehearsal import RehearsalService
+    from coach.tui.screens.rehearse import RehearseScreen
+
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.store_ready)
+        service = RehearsalService(app.store, tagger)
+        rid = service.start("drinking-toddler")
+        service.record_practitioner_turn(rid, "What would a good evening look like for you?")
+        with locked(sqlite_url):
+            screen = RehearseScreen(rehearsal_id=rid)
+            await app.push_screen(screen)  # resuming a rehearsal with an unanswered line asks for the answer
+            await _wait(pilot, lambda: screen.reply_failed)
+            status = _text(screen.query_one("#status", Static))
+            assert "No answer yet" in status and "Enter on the empty box asks again" in status
+        assert service.get(rid).pending is not None
+        screen.query_one("#say", Input).focus()
+        await pilot.press("enter")
+        await _wait(pilot, lambda: service.get(rid).pending is None)
+        turns = service.get(rid).turns
+        assert [t.speaker for t in turns][-2:] == ["practitioner", "persona"]
+        assert [t.text for t in turns if t.speaker == "practitioner"] == [
+            "What would a good evening look like for you?"
+        ]
