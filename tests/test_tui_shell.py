@@ -434,3 +434,15 @@ async def test_every_screen_shows_the_model_status_and_follows_it(sqlite_url: st
         await app.push_screen(ScorecardScreen(build([], "drinking-toddler"), "Test", []))
         await pilot.pause()
         assert "not loaded" in header_text()
+
+
+async def test_every_phrasebank_label_fits_on_one_line_at_80_columns(sqlite_url: str) -> None:
+    app = CoachApp(db_url=sqlite_url, load_models=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = PhrasebankScreen()
+        await app.push_screen(screen)
+        await pilot.pause()
+        olist = screen.query_one("#pb-list")
+        headers = sum(1 for option in olist.options if option.disabled)  # one per group, a rule between groups
+        # One line per technique and header, plus the rules: no label wraps ("Persuasion (unasked advice)" did).
+        assert olist.virtual_size.height == olist.option_count + headers - 1
