@@ -168,3 +168,26 @@ async def test_an_answer_that_could_not_be_stored_is_asked_for_again(sqlite_url:
         assert [t.text for t in turns if t.speaker == "practitioner"] == [
             "What would a good evening look like for you?"
         ]
+
+
+async def test_a_case_form_saved_while_locked_stays_open_with_what_was_typed(sqlite_url: str) -> None:
+    from coach.tui.widgets.cases_forms import CaseForm
+
+    app = CoachApp(db_url=sqlite_url, load_models=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.store_ready)
+        app.push_screen("cases")
+        await pilot.pause(0.3)
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        with locked(sqlite_url):
+            await pilot.press(*"GW-2026-703", "ctrl+s")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, CaseForm)
+            assert "locked by another program" in _text(app.screen.query_one("#form-error", Static))
+            assert app.screen.query_one("#case-reference", Input).value == "GW-2026-703"
+        assert cases.list_cases(app.store) == []
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, CaseForm)
+        assert [c.reference for c in cases.list_cases(app.store)] == ["GW-2026-703"]
