@@ -93,6 +93,18 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away (`coach export - | head`): nothing to say to anyone
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except OSError:
+            pass
+        sys.exit(1)
+    except OSError as exc:  # the disk is full, a device failed: say what, without a traceback
+        if os.environ.get("COACH_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        click.echo(f"coach: could not finish: {exc.strerror or exc}{where}.", err=True)
+        sys.exit(1)
     except Exception as exc:  # the last line of defence: no traceback reaches a user
         if os.environ.get("COACH_DEBUG"):
             raise

@@ -131,7 +131,7 @@ def test_eval_annomi_names_a_folder_a_binary_file_and_too_few_folds(tmp_path: Pa
     text.write_text("interlocutor,transcript_id,utterance_id,utterance_text\ntherapist,1,0,Hello\n", encoding="utf-8")
     code, out, err = run_cli(["eval", "annomi", str(text), "--folds", "1"], capsys)
     _clear_failure(code, err)
-    assert "--folds" in err and out == ""
+    assert "--folds must be at least 2" in err and out == ""
 
 
 @contextmanager
@@ -184,3 +184,33 @@ def test_link_names_a_text_too_long_to_link_and_goes_on(capsys, monkeypatch) -> 
     first, second = (json.loads(x) for x in out.splitlines())
     assert "too long to link (150,000 characters; the limit is 100,000)" in first["error"]
     assert "error" not in second and isinstance(second["links"], list)  # the next line is linked as usual
+
+
+def test_export_never_replaces_a_device_or_a_pipe(tmp_path: Path, capsys) -> None:
+    import os
+    import stat
+
+    code, _, err = run_cli(["demo", "--no-tui"], capsys)
+    assert code == 0, err
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    code, _, err = run_cli(["export", str(pipe), "--force"], capsys)
+    _clear_failure(code, err)
+    assert "is not a regular file" in err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe, not a JSON file in its place
+
+
+def test_a_full_disk_is_named_not_an_unexpected_error(_isolated_home: Path, capsys) -> None:
+    import os
+    import sys
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    code, _, err = run_cli(["demo", "--no-tui"], capsys)
+    assert code == 0, err
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "coach", "export", "-"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip() == "coach: could not finish: No space left on device."

@@ -18,13 +18,13 @@ def group() -> None:
 
 @group.command(name="annomi")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--folds", default=5, show_default=True, type=click.IntRange(min=2), help="Number of transcript-level folds."
-)
+@click.option("--folds", default=5, show_default=True, type=int, help="Number of transcript-level folds.")
 def annomi(path: Path, folds: int) -> None:
     """Grouped cross-validation on an AnnoMI CSV: macro-F1, per-class F1 and confusion matrices."""
     from coach.errors import CoachError
 
+    if folds < 2:
+        raise CoachError("--folds must be at least 2.")
     if path.is_dir():
         raise CoachError(f"{path} is a folder; give the AnnoMI CSV file (e.g. AnnoMI-full.csv).")
     if not path.is_file():

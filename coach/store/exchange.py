@@ -1296,6 +1296,8 @@ def export_to(store: Any, target: str | Path, force: bool = False) -> dict[str, 
         path = Path(target)
         if path.is_dir():
             raise ExchangeError(f"{path} is a folder; give a file name such as {path / 'workspace.json'}.")
+        if path.exists() and not path.is_file():  # a device, a pipe: never replace it with a file
+            raise ExchangeError(f"{path} is not a regular file; give a file name, or '-' for standard output.")
         if path.exists() and not force:
             raise ExchangeError(f"{path} already exists; use --force to overwrite it.")
         if not path.parent.exists():
