@@ -138,3 +138,18 @@ def test_looking_back_is_not_a_preferred_future_and_an_apology_is_not_discord(ta
     assert "preferred_future_question" not in tags(tagger, "What's been going better since we last met?")
     said = tagger.tag("I'm sorry, I didn't mean to snap at you.", speaker="family").techniques
     assert "discord" not in {h.tag for h in said}
+
+
+def test_child_focus_or_collaboration_said_as_a_statement_is_input() -> None:
+    from coach.nlp.tagger import _behaviour
+
+    assert _behaviour({"child_focus"}, "question", 0.3) == "input"
+    assert _behaviour({"child_focus", "open_question"}, "input", 0.3) == "question"
+    assert _behaviour({"seeking_collaboration"}, "other", 0.3) == "input"
+    assert _behaviour({"seeking_collaboration", "closed_question"}, "other", 0.3) == "question"
+    assert _behaviour({"scaling_question"}, "input", 0.3) == "question"
+
+
+def test_a_childs_words_reported_are_input(tagger: Tagger) -> None:
+    res = tagger.tag("Freya told me she likes it when her dad reads to her.")
+    assert "child_focus" in {h.tag for h in res.techniques} and res.behaviour == "input"

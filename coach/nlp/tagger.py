@@ -634,17 +634,20 @@ class Tagger:
 def _behaviour(tags: set[str], coarse: str | None, confidence: float = 0.0) -> str:
     """Coarse behaviour (AnnoMI's scheme, TECHNIQUES.md): child-protection techniques first, then the behaviour head
     when it is sure (it learned how AnnoMI's coders weigh a reflection ending in a question, an acknowledgement that
-    reflects...), then the techniques found."""
+    reflects...), then the techniques found. Child focus or collaboration said as a statement ("Freya told me she
+    likes it when her dad reads to her", "Let's work it out together") is input, as our labelled sets code it."""
+    # every question is open or closed, and the specific kinds are questions by definition
+    asked = bool(tags & {"open_question", "closed_question", *SPECIFIC_QUESTION_TAGS})
     if tags & set(JUDGEMENT_TAGS + CP_INPUT_TAGS):
         return "input"
     if tags & set(CP_QUESTION_TAGS) and not tags & {"confrontation"}:
-        return "question"
+        return "question" if asked else "input"
     if coarse and confidence >= HEAD_TRUST:
         return coarse
     if tags & {"confrontation"}:
         return "input"
     if tags & set(QUESTION_TAGS):
-        return "question"
+        return "question" if asked else "input"
     if tags & set(REFLECTION_TAGS):
         return "reflection"
     if tags & set(INPUT_TAGS):
