@@ -50,11 +50,12 @@ DATA3 = Path(__file__).parent / "data" / "techniques_heldout3.yaml"
 # 0.83 -> 0.88; heldout2 macro 0.954 -> 0.978, micro 0.948 -> 0.974, recall 0.803 -> 0.825, behaviour 0.844 -> 0.839,
 # lowest tag 0.75 -> 0.83; heldout3 macro 0.918 -> 0.979, micro 0.904 -> 0.967, recall 0.766 -> 0.804, behaviour
 # 0.850 -> 0.843 (a seating courtesy lost its autonomy tag and the head calls it input), lowest tag 0.40 -> 0.80,
-# simple reflections 0 of 4 -> 3 of 4. The fresh techniques_heldout4.yaml is the held-out measure of this round.
+# simple reflections 0 of 4 -> 3 of 4. Then child focus or collaboration said as a statement is input: behaviour
+# heldout 0.826, heldout2 0.856, heldout3 0.850. The fresh techniques_heldout4.yaml is the held-out measure of round 4.
 FLOORS = {
-    "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.74, "behaviour": 0.77, "min_items": 10},
-    "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.80, "behaviour": 0.80, "min_items": 8},
-    "heldout3": {"path": DATA3, "macro": 0.96, "tag": 0.78, "recall": 0.78, "behaviour": 0.82, "min_items": 4},
+    "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.74, "behaviour": 0.80, "min_items": 10},
+    "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.80, "behaviour": 0.83, "min_items": 8},
+    "heldout3": {"path": DATA3, "macro": 0.96, "tag": 0.78, "recall": 0.78, "behaviour": 0.83, "min_items": 4},
 }
 # Known gaps, recorded rather than hidden (none at present: every tag with enough items is recognised at least once).
 UNRECOGNISED: dict[str, set[str]] = {}

@@ -24,7 +24,8 @@ DATA = Path(__file__).parent / "data" / "techniques_labelled.yaml"
 # summary, conditional consequences): micro precision 0.964, recall 0.715, behaviour 0.875 (change talk P 0.83,
 # bottom line P 0.83): floors raised for those two and for micro precision. Round 4 (simple/complex by what the
 # reflection adds, gates on meaning-only tags; this set was tuning data): micro precision 0.968 -> 0.972, recall
-# 0.728 -> 0.731 (simple reflection P 0.90 -> 1.00, complex R 0.79 -> 0.86): floors raised for those and micro P.
+# 0.728 -> 0.731 (simple reflection P 0.90 -> 1.00, complex R 0.79 -> 0.86), behaviour 0.847 -> 0.851: floors
+# raised for those, micro P and behaviour.
 MIN_PRECISION: dict[str, float] = {
     "acknowledging_feelings": 0.8,
     "affirmation": 0.6,
@@ -52,7 +53,7 @@ MIN_PRECISION: dict[str, float] = {
 }
 MIN_MICRO_PRECISION = 0.96
 MIN_MICRO_RECALL = 0.65
-MIN_BEHAVIOUR_ACCURACY = 0.77
+MIN_BEHAVIOUR_ACCURACY = 0.82
 
 
 @pytest.fixture(scope="module")
