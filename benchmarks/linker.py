@@ -18,10 +18,13 @@ g01-g06 were the previous final set; once scored and looked at (issue 5's precis
 cases: they bring shorthand notes and logistics lines the first 24 lack.
 
 Grouped CV: the 30 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
-folds' cases only (same recipe as --fit: logistic weights, then the best-F1 threshold with precision >= 0.88 on
-inner grouped out-of-fold scores) and its decisions pooled, so every case is scored by a model that never saw it.
-This estimates how the method (not the shipped weights) generalises to a new case; "c", "f" and "g" are the c01-c18,
-f01-f06 and g01-g06 (other voices) parts of the same pooled run.
+folds' cases only (same recipe as --fit: first-stage logistic weights; the second stage, over first-stage logits of
+a sentence, its neighbours and the other areas, fitted on inner grouped out-of-fold first-stage logits; then the
+best-F1 threshold with precision >= 0.88 on those inner out-of-fold scores) and its decisions pooled, so every case
+is scored by a model that never saw it. This estimates how the method (not the shipped weights) generalises to a new
+case; "c", "f" and "g" are the c01-c18, f01-f06 and g01-g06 (other voices) parts of the same pooled run. The
+evidence bank (prompts/reflection/linker/evidence.yaml) is not refitted per fold: none of its examples may be a
+near-paraphrase of a labelled sentence (cosine >= 0.68 to any sentence of the 36 cases), or CV would flatter it.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
@@ -46,19 +49,26 @@ FINAL4 = ROOT / "tests" / "data" / "link_final4.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
-def _xy(linker, cases):
-    """Stacked (features, labels, case index) rows of sentence x area pairs, through the linker's own splitter."""
+def _rows(linker, cases) -> list[tuple]:
+    """Per case (features of the linker's sentences, gold sentence -> linker sentence, gold), through the linker's own
+    splitter (coach.nlp.linker.case_rows)."""
+    from coach.nlp.linker import case_rows
+
+    return [case_rows(linker, case) for case in cases]
+
+
+def _stack(data, idx):
+    """Stacked first-stage (features, labels) of the gold sentences of cases `idx`."""
     import numpy as np
 
-    from coach.nlp.linker import case_features
-
-    xs, ys, gs = [], [], []
-    for k, case in enumerate(cases):
-        feats, gold = case_features(linker, case)
-        xs.append(feats.reshape(-1, feats.shape[-1]))
+    xs, ys = [], []
+    for i in idx:
+        feats, rows, gold = data[i]
+        x = np.zeros((len(rows), gold.shape[1], feats.shape[-1]), dtype=np.float32)
+        x[rows >= 0] = feats[rows[rows >= 0]]
+        xs.append(x.reshape(-1, x.shape[-1]))
         ys.append(gold.reshape(-1))
-        gs.append(np.full(gold.size, k))
-    return np.vstack(xs), np.concatenate(ys), np.concatenate(gs)
+    return np.vstack(xs), np.concatenate(ys)
 
 
 C_REG = 3.0
@@ -77,13 +87,26 @@ def _fit_model(x, y):
     return LogisticRegression(C=C_REG, max_iter=5000).fit(x, y)
 
 
-def _predict(model, x):
-    """The model's probabilities, with logistics-only rows (the linker's gate) at 0, as the linker scores them."""
-    from coach.nlp.linker import gated
+def _linker_for(first, second=None):
+    """A Linker scoring with fitted first-stage (and second-stage) models (the embedding function is shared)."""
+    from coach.nlp.linker import Linker
 
-    p = model.predict_proba(x)[:, 1]
-    p[gated(x)] = 0.0
-    return p
+    return Linker(
+        weights=first.coef_[0],
+        bias=float(first.intercept_[0]),
+        threshold=0.5,
+        context_weights=None if second is None else second.coef_[0],
+        context_bias=None if second is None else float(second.intercept_[0]),
+    )
+
+
+def _scores(model_linker, data, idx):
+    """Stacked 0..1 scores of the gold sentences of cases `idx`, each case scored as one text (both stages)."""
+    import numpy as np
+
+    from coach.nlp.linker import gold_scores
+
+    return np.concatenate([gold_scores(model_linker, data[i][0], data[i][1]).reshape(-1) for i in idx])
 
 
 def choose_threshold(p, y, target: float = TARGET_PRECISION) -> float:
@@ -105,16 +128,41 @@ def choose_threshold(p, y, target: float = TARGET_PRECISION) -> float:
     return round(best[1] if best else fallback[2], 2)
 
 
-def train(x, y, groups) -> tuple:
-    """Logistic weights on (x, y) and the threshold chosen on grouped out-of-fold scores: one recipe (--fit, CV)."""
+def train(data, idx) -> tuple:
+    """(first stage, second stage, threshold) fitted on cases `idx` of `data` (_rows): one recipe for --fit and CV.
+
+    The first stage (logistic weights over FEATURES) is fitted on all of `idx`. The second stage (over
+    CONTEXT_FEATURES: this sentence's and its neighbours' first-stage logits) must learn from first-stage logits
+    like those of a case the first stage never saw, so it is fitted on inner grouped out-of-fold first-stage logits;
+    the threshold is chosen on its scores of those same rows."""
     import numpy as np
 
-    cases = np.unique(groups)
-    oof = np.zeros(len(y))
+    from coach.nlp.linker import context_features, gated
+
+    idx = list(idx)
+    second_x, second_y, gates = [], [], []
     for fold in range(INNER_FOLDS):
-        test = np.isin(groups, cases[fold::INNER_FOLDS])
-        oof[test] = _predict(_fit_model(x[~test], y[~test]), x[test])
-    return _fit_model(x, y), choose_threshold(oof, y)
+        inner_test = idx[fold::INNER_FOLDS]
+        inner_train = [i for i in idx if i not in inner_test]
+        first = _fit_model(*_stack(data, inner_train))
+        scorer = _linker_for(first)
+        for i in inner_test:
+            feats, rows, gold = data[i]
+            ctx = context_features(scorer._logits(feats))
+            keep = rows >= 0
+            x = np.zeros((len(rows), gold.shape[1], ctx.shape[-1]), dtype=np.float32)
+            x[keep] = ctx[rows[keep]]
+            g = np.zeros((len(rows), gold.shape[1]), dtype=bool)
+            g[keep] = gated(feats)[rows[keep]]
+            g[~keep] = True  # a gold sentence the linker has no sentence for is never linked
+            second_x.append(x.reshape(-1, x.shape[-1]))
+            second_y.append(gold.reshape(-1))
+            gates.append(g.reshape(-1))
+    x2, y2, g2 = np.vstack(second_x), np.concatenate(second_y), np.concatenate(gates)
+    second = _fit_model(x2, y2)
+    p = second.predict_proba(x2)[:, 1]
+    p[g2] = 0.0
+    return _fit_model(*_stack(data, idx)), second, choose_threshold(p, y2)
 
 
 def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -125,35 +173,43 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def grouped_cv(linker, cases, k: int = 6) -> dict[str, dict]:
-    """Leave-cases-out K-fold: fit (weights and threshold) on the other folds' cases, decide on this fold's, pool.
+    """Leave-cases-out K-fold: fit (both stages and threshold) on the other folds' cases, decide on this fold's, pool.
 
-    Returns the pooled figures for all cases ("all") and for the c* and f* cases apart."""
+    Returns the pooled figures for all cases ("all") and for the c*, f* and g* cases apart."""
     import numpy as np
 
-    x, y, groups = _xy(linker, cases)
-    pred = np.zeros(len(y), dtype=bool)
+    data = _rows(linker, cases)
+    pred = [None] * len(cases)
     for fold in range(k):
-        test = groups % k == fold
-        model, thr = train(x[~test], y[~test], groups[~test])
-        pred[test] = _predict(model, x[test]) >= thr
+        test = [i for i in range(len(cases)) if i % k == fold]
+        first, second, thr = train(data, [i for i in range(len(cases)) if i % k != fold])
+        scorer = _linker_for(first, second)
+        for i in test:
+            pred[i] = _scores(scorer, data, [i]) >= thr
     out = {}
-    for name, keep in (("all", np.ones(len(y), dtype=bool)),) + tuple(
-        (prefix, np.isin(groups, [i for i, c in enumerate(cases) if c["id"].startswith(prefix)])) for prefix in "cfg"
-    ):
-        tp, fp, fn = int((pred & y & keep).sum()), int((pred & ~y & keep).sum()), int((~pred & y & keep).sum())
-        p, r, f = _prf(tp, fp, fn)
-        out[name] = {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn}
+    for name in ("all", "c", "f", "g"):
+        idx = [i for i, c in enumerate(cases) if name == "all" or c["id"].startswith(name)]
+        p = np.concatenate([pred[i] for i in idx])
+        y = np.concatenate([data[i][2].reshape(-1) for i in idx])
+        tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
+        precision, recall, f1 = _prf(tp, fp, fn)
+        out[name] = {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn}
     return out
 
 
 def fit(linker, cases) -> None:
-    from coach.nlp.linker import FEATURES
+    from coach.nlp.linker import CONTEXT_FEATURES, FEATURES
 
-    model, best_t = train(*_xy(linker, cases))
+    first, second, best_t = train(_rows(linker, cases), range(len(cases)))
     out = {
         "features": list(FEATURES),
-        "weights": [round(float(w), 4) for w in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 4),
+        "weights": [round(float(w), 4) for w in first.coef_[0]],
+        "bias": round(float(first.intercept_[0]), 4),
+        "context": {
+            "features": list(CONTEXT_FEATURES),
+            "weights": [round(float(w), 4) for w in second.coef_[0]],
+            "bias": round(float(second.intercept_[0]), 4),
+        },
         "threshold": best_t,
         "fitted_on": "30 cases: tests/data/link_set.yaml (24) and tests/data/link_final2.yaml (g01-g06)",
         "C": C_REG,

@@ -246,3 +246,41 @@ def test_names_opening_two_sentences_of_the_area_texts_are_masked() -> None:
     names = area_names(areas)
     assert "Bethan" in names
     assert "Contact" not in names and "Attendance" not in names
+
+
+@pytest.mark.parametrize(
+    "follow_on", ["She said it has been hard but she is proud of herself.", "She said Fridays are the worst."]
+)
+def test_a_follow_on_sentence_is_linked_to_the_area_its_neighbour_is_about(linker: Linker, follow_on: str) -> None:
+    """The second stage reads the previous sentence's first-stage score: the same words after a sentence about mum's
+    drinking are evidence about it, after small talk they are not."""
+    after_drink = linker.score_sentences(["Mum told me she has not had a drink since Sunday.", follow_on], AREAS)[1]
+    after_weather = linker.score_sentences(["We talked about the weather.", follow_on], AREAS)[1]
+    assert after_drink[2] >= linker.threshold > after_weather[2], (after_drink, after_weather)
+
+
+def test_second_stage_weights_of_other_features_are_refused(tmp_path, monkeypatch) -> None:
+    """A weights file whose second stage was trained on other context features is not silently used."""
+    import json
+
+    from coach import paths
+    from coach.nlp import linker as linker_module
+
+    data = json.loads((paths.PROMPTS_DIR / "reflection" / "linker" / "weights.json").read_text(encoding="utf-8"))
+    data["context"]["features"] = data["context"]["features"][:-1]
+    (tmp_path / "reflection" / "linker").mkdir(parents=True)
+    (tmp_path / "reflection" / "linker" / "weights.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(paths, "PROMPTS_DIR", tmp_path)
+    weights, _bias, _thr, problem, _ctx, _ctx_bias = linker_module._load_model()
+    assert weights is None and "context features" in problem and "reinstall" in problem
+
+
+def test_evidence_bank_has_no_paraphrase_of_a_labelled_sentence(linker: Linker) -> None:
+    """The bank is not refitted per fold of the grouped CV, so an example that restates a labelled sentence would
+    flatter the measured accuracy: every example stays below cosine 0.68 to every sentence of the labelled sets."""
+    sentences = [t for path in (SET, FINAL2, FINAL3) for c in load_link_set(str(path)) for t, _ in c["sentences"]]
+    examples = [x for _about, xs in linker.evidence_bank() for x in xs]
+    assert len(examples) >= 400
+    sims = linker.embed(examples) @ linker.embed(sentences).T
+    worst = sims.max(axis=1).argmax()
+    assert sims.max() < 0.68, examples[worst]

@@ -12,7 +12,10 @@ topics (a kNN vote over ~50 topics, ~500 examples), plus the neighbouring senten
 over a few sentences, and "She said it was..." goes on about the previous sentence's topic), plus the best
 clause of a sentence that names several areas ("home 6, sleep 5, drugs 4"), plus how far above the text's other
 sentences and the background the sentence fits each area (every area on one scale). A logistic model
-(prompts/reflection/linker/weights.json) turns these features into a calibrated 0..1 score, and one decision
+(prompts/reflection/linker/weights.json) turns these features into a first-stage logit; a second small logistic
+model reads the first-stage logits of the sentence, its neighbours and the case's other areas (CONTEXT_FEATURES:
+an area discussed over a few sentences, an area that clearly beats the others) and gives the calibrated 0..1 score;
+one decision
 threshold decides what is suggested: the best-F1 threshold whose precision is at least 0.88 on grouped out-of-fold
 scores of the 30 calibration cases (a wrong suggestion costs a practitioner more than a missed one). People's names
 from the area texts, and the everyday subject of a title ("The twins' teeth"), are replaced by "they" before
@@ -72,8 +75,34 @@ FEATURES = (
 )
 
 
-def _load_model() -> tuple[tuple[float, ...] | None, float, float, str]:
-    """(weights, bias, threshold, problem): weights None (and the problem) if the file is missing or stale."""
+# The second stage (weights.json "context"): a small logistic model over the first stage's logits of this sentence
+# and its neighbours for the same area, and of this sentence for the other areas. A reflection discusses an area
+# over a few sentences ("I asked him what it was like..." / "He said it makes him feel useless"), and an area that
+# clearly beats the case's other areas for a sentence is more likely right than one that merely clears the bar.
+CONTEXT_FEATURES = ("stage1", "previous", "next", "over_other_areas", "sentence_best")
+CONTEXT_CLIP = 6.0  # first-stage logits are clipped to +-this and scaled to -1..1 before the second stage
+
+
+def context_features(logits: np.ndarray) -> np.ndarray:
+    """(n_sentences, n_areas, len(CONTEXT_FEATURES)) from first-stage logits (n_sentences, n_areas) of one text."""
+    import numpy as np
+
+    n, m = logits.shape
+    z = np.clip(logits, -CONTEXT_CLIP, CONTEXT_CLIP) / CONTEXT_CLIP
+    edge = np.full((1, m), -1.0, dtype=np.float32)
+    previous = np.vstack([edge, z[:-1]])
+    following = np.vstack([z[1:], edge])
+    if m > 1:
+        others = np.stack([np.delete(z, j, axis=1).max(axis=1) for j in range(m)], axis=1)
+    else:
+        others = np.full((n, m), -1.0, dtype=np.float32)
+    best = np.repeat(z.max(axis=1, keepdims=True), m, axis=1)
+    return np.stack([z, previous, following, z - others, best], axis=-1).astype(np.float32)
+
+
+def _load_model() -> tuple[tuple[float, ...] | None, float, float, str, tuple[float, ...] | None, float]:
+    """(weights, bias, threshold, problem, context weights, context bias): weights None (and the problem) if the
+    file is missing or stale; context weights None if the file has no second stage."""
     import json
 
     from coach.paths import PROMPTS_DIR
@@ -83,12 +112,19 @@ def _load_model() -> tuple[tuple[float, ...] | None, float, float, str]:
         data = json.loads(path.read_text(encoding="utf-8"))
         if tuple(data["features"]) != FEATURES or len(data["weights"]) != len(FEATURES):
             raise ValueError("its features do not match the linker's")
-        return tuple(float(w) for w in data["weights"]), float(data["bias"]), float(data["threshold"]), ""
+        context = data.get("context")
+        ctx_w, ctx_b = None, 0.0
+        if context is not None:
+            if tuple(context["features"]) != CONTEXT_FEATURES or len(context["weights"]) != len(CONTEXT_FEATURES):
+                raise ValueError("its context features do not match the linker's")
+            ctx_w, ctx_b = tuple(float(w) for w in context["weights"]), float(context["bias"])
+        weights = tuple(float(w) for w in data["weights"])
+        return weights, float(data["bias"]), float(data["threshold"]), "", ctx_w, ctx_b
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return None, 0.0, 0.5, f"The linker weights in {path} cannot be used ({exc}); reinstall coach."
+        return None, 0.0, 0.5, f"The linker weights in {path} cannot be used ({exc}); reinstall coach.", None, 0.0
 
 
-WEIGHTS, BIAS, THRESHOLD, _WEIGHTS_PROBLEM = _load_model()
+WEIGHTS, BIAS, THRESHOLD, _WEIGHTS_PROBLEM, CONTEXT_WEIGHTS, CONTEXT_BIAS = _load_model()
 
 # Evidence bank (prompts/reflection/linker/evidence.yaml): an area borrows the examples of its closest topics.
 BANK_TOPICS = 2
@@ -659,6 +695,8 @@ class Linker:
         threshold: float | None = None,
         weights: Sequence[float] | None = None,
         bias: float | None = None,
+        context_weights: Sequence[float] | None = None,
+        context_bias: float | None = None,
     ) -> None:
         if embed is None:
             if tagger is not None and hasattr(tagger, "embed"):
@@ -673,6 +711,11 @@ class Linker:
         self.threshold = THRESHOLD if threshold is None else threshold
         self.weights = tuple(WEIGHTS if weights is None else weights)  # type: ignore[arg-type]
         self.bias = BIAS if bias is None else bias
+        # Given first-stage weights without context weights (a refit, a test): no second stage.
+        if context_weights is None and weights is None and CONTEXT_WEIGHTS is not None:
+            context_weights, context_bias = CONTEXT_WEIGHTS, CONTEXT_BIAS
+        self.context_weights = None if context_weights is None else tuple(context_weights)
+        self.context_bias = 0.0 if context_bias is None else float(context_bias)
         self._lock = threading.Lock()
         self._text_cache: OrderedDict[str, Any] = OrderedDict()
         self._cache_size = 4096
@@ -1001,10 +1044,21 @@ class Linker:
         return feats
 
     def _logits(self, feats: np.ndarray) -> np.ndarray:
+        """First-stage logits, any leading shape (logistics-only rows gated)."""
         import numpy as np
 
         w = np.asarray(self.weights, dtype=np.float32)
         return np.where(gated(feats), -20.0, feats @ w + self.bias)
+
+    def text_logits(self, feats: np.ndarray) -> np.ndarray:
+        """Final logits (n_sentences, n_areas) for the features of one text's sentences, in text order."""
+        import numpy as np
+
+        first = self._logits(feats)
+        if self.context_weights is None or first.size == 0:
+            return first
+        w = np.asarray(self.context_weights, dtype=np.float32)
+        return np.where(gated(feats), -20.0, context_features(first) @ w + self.context_bias)
 
     def _feedback_adjust(
         self, sentences: Sequence[str], areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None
@@ -1040,7 +1094,7 @@ class Linker:
 
         if not sentences or not areas:
             return np.zeros((len(sentences), len(areas)), dtype=np.float32)
-        logits = self._logits(self.features(sentences, areas))
+        logits = self.text_logits(self.features(sentences, areas))
         logits = logits + self._feedback_adjust(sentences, areas, feedback)
         return 1.0 / (1.0 + np.exp(-logits))
 
@@ -1091,12 +1145,13 @@ def load_link_set(path: str) -> list[dict]:
     return cases
 
 
-def case_features(linker: Linker, case: dict, joiner: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(features, gold) for a labelled case as the app would see it: shapes (n_gold, n_areas, F) and (n_gold, n_areas).
+def case_rows(linker: Linker, case: dict, joiner: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features, rows, gold) for a labelled case as the app would see it.
 
     The case's sentences are joined into one text (with `joiner`, else the case's own) and split and scored by the
-    linker; each gold sentence gets the features of the linker sentence that overlaps it most. So training and
-    evaluation both see the linker's own sentence boundaries (shorthand run together is not pre-split for it)."""
+    linker: `features` (n_linker_sentences, n_areas, F) in text order. Each gold sentence is judged by the linker
+    sentence that overlaps it most: `rows[g]` (-1 if none), `gold` (n_gold, n_areas). So training and evaluation both
+    see the linker's own sentence boundaries (shorthand run together is not pre-split for it)."""
     import numpy as np
 
     join = case.get("joiner", " ") if joiner is None else joiner
@@ -1104,7 +1159,7 @@ def case_features(linker: Linker, case: dict, joiner: str | None = None) -> tupl
     texts = [t for t, _ in case["sentences"]]
     sents = linker.split(join.join(texts))
     feats = linker.features([s.text for s in sents], areas)
-    out = np.zeros((len(texts), len(areas), len(FEATURES)), dtype=np.float32)
+    rows = np.full(len(texts), -1, dtype=np.int64)
     gold = np.zeros((len(texts), len(areas)), dtype=bool)
     offset = 0
     for g, (sent_text, ids) in enumerate(case["sentences"]):
@@ -1113,9 +1168,29 @@ def case_features(linker: Linker, case: dict, joiner: str | None = None) -> tupl
         overlaps = [min(end, s.end) - max(start, s.start) for s in sents]
         best = int(np.argmax(overlaps)) if overlaps else -1
         if best >= 0 and overlaps[best] > 0:
-            out[g] = feats[best]
+            rows[g] = best
         gold[g] = [a.id in ids for a in areas]
+    return feats, rows, gold
+
+
+def case_features(linker: Linker, case: dict, joiner: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(features, gold) per gold sentence: shapes (n_gold, n_areas, F) and (n_gold, n_areas) (see case_rows)."""
+    import numpy as np
+
+    feats, rows, gold = case_rows(linker, case, joiner)
+    out = np.zeros((len(rows), gold.shape[1], len(FEATURES)), dtype=np.float32)
+    out[rows >= 0] = feats[rows[rows >= 0]]
     return out, gold
+
+
+def gold_scores(linker: Linker, feats: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """0..1 scores per gold sentence (n_gold, n_areas) from a case's linker-sentence features (see case_rows)."""
+    import numpy as np
+
+    scores = 1.0 / (1.0 + np.exp(-linker.text_logits(feats))) if len(feats) else np.zeros((0, 0))
+    out = np.zeros((len(rows), feats.shape[1] if feats.ndim == 3 else 0), dtype=np.float32)
+    out[rows >= 0] = scores[rows[rows >= 0]]
+    return out
 
 
 def evaluate(
@@ -1123,15 +1198,14 @@ def evaluate(
 ) -> dict[str, float]:
     """Precision, recall and F1 of sentence x area decisions, linking each case's reflection as one text.
 
-    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most (case_features).
+    Each gold sentence gets the areas predicted for the linker sentence that overlaps it most (case_rows).
     `joiner` overrides the cases' own ("\n": every case written one note per line)."""
-    import numpy as np
 
     thr = linker.threshold if threshold is None else threshold
     tp = fp = fn = 0
     for case in cases:
-        feats, gold = case_features(linker, case, joiner)
-        predicted = 1.0 / (1.0 + np.exp(-linker._logits(feats))) >= thr
+        feats, rows, gold = case_rows(linker, case, joiner)
+        predicted = gold_scores(linker, feats, rows) >= thr
         tp += int((predicted & gold).sum())
         fp += int((predicted & ~gold).sum())
         fn += int((~predicted & gold).sum())
