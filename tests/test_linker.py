@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.nlp.linker import Area, Linker, LinkFeedback, area_names, evaluate, load_link_set
+from coach.nlp.linker import Area, Linker, LinkFeedback, area_names, evaluate, load_link_set, scale_phrases
 
 SET = Path(__file__).parent / "data" / "link_set.yaml"
 FINAL2 = Path(__file__).parent / "data" / "link_final2.yaml"
@@ -284,3 +284,28 @@ def test_evidence_bank_has_no_paraphrase_of_a_labelled_sentence(linker: Linker) 
     sims = linker.embed(examples) @ linker.embed(sentences).T
     worst = sims.max(axis=1).argmax()
     assert sims.max() < 0.68, examples[worst]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Scores today: drinking 6, school 8.", {"drink", "school"}),
+        ("Mum scored the kitchen 4, drink 7.", {"home", "drink"}),
+    ],
+)
+def test_scale_readings_link_to_the_areas_they_name(linker: Linker, text: str, expected: set[str]) -> None:
+    """A sentence of scale readings is evidence about each area it scales, and only those."""
+    assert _areas_of(linker, text) == expected
+
+
+def test_scale_phrases_are_what_was_scaled_and_times_or_ages_are_not_scales() -> None:
+    assert scale_phrases("She put the house at a five and school at a seven.") == ["house", "school"]
+    assert scale_phrases("scores: home 5, weight 7, anxiety 4") == ["home", "weight", "anxiety"]
+    assert scale_phrases("She put her mood at a four out of ten, up from a two at conference.") == ["mood"]
+    for sentence in (
+        "I visited at 10am and left at 11.",
+        "She has two children aged 4 and 7.",
+        "The baby took 4 ounces at 2pm.",
+        "rang mum 10.15; she said grandad only had one pint",
+    ):
+        assert scale_phrases(sentence) == [], sentence

@@ -10,7 +10,8 @@ closest topics in an evidence bank (prompts/reflection/linker/evidence.yaml: "th
 sheet" is evidence about "Safe sleep") and the share of the sentence's nearest bank examples that belong to those
 topics (a kNN vote over ~50 topics, ~500 examples), plus the neighbouring sentences' fit (a reflection discusses an area
 over a few sentences, and "She said it was..." goes on about the previous sentence's topic), plus the best
-clause of a sentence that names several areas ("home 6, sleep 5, drugs 4"), plus how far above the text's other
+clause of a sentence that names several areas, plus what each scale reading of a sentence names ("She put the house
+at a five and school at a seven": scale_phrases), matched to the areas on its own, plus how far above the text's other
 sentences and the background the sentence fits each area (every area on one scale). A logistic model
 (prompts/reflection/linker/weights.json) turns these features into a first-stage logit; a second small logistic
 model reads the first-stage logits of the sentence, its neighbours and the case's other areas (CONTEXT_FEATURES:
@@ -72,6 +73,8 @@ FEATURES = (
     "logistics",
     "substance",
     "bank_vote",
+    "scale_line",
+    "scale_margin",
 )
 
 
@@ -435,6 +438,45 @@ def clauses(sentence: str) -> list[str]:
     if len(parts) < 3:
         return []
     return parts[:MAX_CLAUSES]
+
+
+# Scale readings written into a sentence ("She put the house at a five and school at a seven", "scores: home 5,
+# weight 7, anxiety 4"): each number closes a phrase naming what was scaled, which is matched to the areas on its own.
+_NUMBER = r"(?:10|[0-9](?:\.5)?|one|two|three|four|five|six|seven|eight|nine|ten)"
+SCALE_NUMBER_RE = re.compile(
+    rf"(?:\b(?:at|as)\s+(?:an?\s+)?{_NUMBER}\b|\ban?\s+{_NUMBER}\b|(?<![\d/.:])\b{_NUMBER}\b(?![\d/:]|\.\d|\s*(?:am|pm|"
+    r"weeks?|days?|months?|years?|times?|hours?|mins?|minutes?|ounces?|oz|sessions?|of\b)))"
+    rf"(?:\s*(?:/\s*10|out of (?:10|ten)))?",
+    re.IGNORECASE,
+)
+SCALE_CUE_RE = re.compile(
+    r"\b(?:scal(?:e|ed|ing)|scor(?:e|ed|es|ing)|rated?|rating|put (?:[\w']+\s){0,6}?at an?|gave (?:[\w']+\s){1,6}?an? "
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten)\b|out of (?:10|ten)|/10)",
+    re.IGNORECASE,
+)
+SCALE_LIST_RE = re.compile(r"[A-Za-z']\s+(?:10|[0-9])\s*(?:[,;.]|$)")  # "home 5, weight 7, anxiety 4"
+_SCALE_FILLER_RE = re.compile(
+    r"\b(?:on a scale of (?:one|1|0|zero) to (?:ten|10)|scal(?:e|ed|ing)|scor(?:e|ed|es|ing)|rated?|rating|she|he|they|"
+    r"i|we|mum|dad|put|gave|give|said|says|would|say|her|his|their|own|and|at|the|a|an|for|on|of|to|up|from|"
+    r"conference|out|ten|was|is)\b|[^\w\s']",
+    re.IGNORECASE,
+)
+
+
+def scale_phrases(sentence: str) -> list[str]:
+    """What each scale reading of a sentence is about ("the house", "school", "Kai's temper"), or [] if the sentence
+    gives no scale readings (it needs a scale cue, or two or more numbers in a short list)."""
+    numbers = list(SCALE_NUMBER_RE.finditer(sentence))
+    if not numbers or (not SCALE_CUE_RE.search(sentence) and len(SCALE_LIST_RE.findall(sentence)) < 2):
+        return []
+    phrases, pos = [], 0
+    for match in numbers[:MAX_CLAUSES]:
+        piece = sentence[pos : match.start()]
+        pos = match.end()
+        words = _SCALE_FILLER_RE.sub(" ", piece).split()
+        if content_stems(" ".join(words)):
+            phrases.append(" ".join(words[-6:]))
+    return phrases
 
 
 def _sigmoid(x: float) -> float:
@@ -917,7 +959,8 @@ class Linker:
             fixed += [a.title, a.concern or a.title, a.good_enough or a.title]
         flat = [f for fs in area_facets for f in fs]
         bg = self.no_area_bank()
-        sent_clauses = [clauses(s) for s in sentences]
+        sent_scales = [scale_phrases(s) for s in sentences]
+        sent_clauses = [clauses(s) + sc for s, sc in zip(sentences, sent_scales, strict=True)]
         flat_clauses = [c for cs in sent_clauses for c in cs]
         vec = self._vectors(list(sentences) + fixed + flat + bg + flat_clauses)
         c_vec = vec[len(vec) - len(flat_clauses) :]
@@ -997,13 +1040,23 @@ class Linker:
             for j in range(m):
                 others = np.delete(c_comb, j, axis=1).max(axis=1) if m > 1 else np.zeros(len(flat_clauses))
                 c_margin[:, j] = c_comb[:, j] - np.maximum(others, 1.5 * c_bg)
+            # A scale phrase is matched against the other areas only: "home" is short and close to nothing else.
+            s_margin = np.zeros_like(c_comb)
+            for j in range(m):
+                s_margin[:, j] = c_comb[:, j] - (np.delete(c_comb, j, axis=1).max(axis=1) if m > 1 else 0.0)
             k = 0
             for i, cs in enumerate(sent_clauses):
-                if cs:
-                    block = slice(k, k + len(cs))
+                n_scale = len(sent_scales[i])
+                n_plain = len(cs) - n_scale
+                if n_plain:
+                    block = slice(k, k + n_plain)
                     feats[i, :, 14] = np.maximum(facet_max[i], c_fmax[block].max(axis=0))
                     feats[i, :, 15] = np.maximum(feats[i, :, 6], c_margin[block].max(axis=0))
-                    k += len(cs)
+                if n_scale:
+                    block = slice(k + n_plain, k + len(cs))
+                    feats[i, :, FEATURES.index("scale_line")] = 1.0
+                    feats[i, :, FEATURES.index("scale_margin")] = s_margin[block].max(axis=0)
+                k += len(cs)
         # Continuation: "She nodded and said she knows" is about whatever the previous sentence was about.
         cont = np.array([1.0 if CONTINUES_RE.match(s) else 0.0 for s in sentences], dtype=np.float32)
         feats[:, :, 16] = cont[:, None]
