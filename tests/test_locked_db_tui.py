@@ -191,3 +191,27 @@ async def test_a_case_form_saved_while_locked_stays_open_with_what_was_typed(sql
         await pilot.pause(0.3)
         assert not isinstance(app.screen, CaseForm)
         assert [c.reference for c in cases.list_cases(app.store)] == ["GW-2026-703"]
+
+
+async def test_quitting_twice_with_an_unsent_rehearsal_line_writes_it_to_a_file(sqlite_url: str, tagger) -> None:
+    from coach.paths import data_dir
+    from coach.tui.screens.rehearse import RehearseScreen
+
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.store_ready)
+        screen = RehearseScreen(scenario_id="drinking-toddler")
+        await app.push_screen(screen)
+        await _wait(pilot, lambda: screen.rehearsal_id is not None)
+        screen.query_one("#say", Input).focus()
+        with locked(sqlite_url):
+            await pilot.press(*"What helps on the hard evenings?", "enter")
+            await pilot.pause()
+            await app.action_quit()
+            await pilot.pause()
+            assert app.is_running
+            assert any("rehearsal line is not sent" in str(n.message) for n in app._notifications)
+            await app.action_quit()
+            await pilot.pause()
+    written = list((data_dir() / "recovered").glob("unsent-rehearsal-*.txt"))
+    assert len(written) == 1 and "What helps on the hard evenings?" in written[0].read_text(encoding="utf-8")

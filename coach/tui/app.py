@@ -320,10 +320,15 @@ class CoachApp(App[None]):
         problems = []
         for screen in self.screen_stack:
             save = getattr(screen, "save_before_quit", None)
-            if save is not None:
+            if save is None:
+                continue
+            try:
                 problem = save()
-                if problem:
-                    problems.append(problem)
+            except Exception as exc:  # a screen that cannot even tell must not stop the user quitting
+                problem = None
+                self.log.error(f"save_before_quit failed on {screen!r}: {exc!r}")
+            if problem:
+                problems.append(problem)
         return " ".join(problems) or None
 
     async def action_quit(self) -> None:

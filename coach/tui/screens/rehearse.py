@@ -115,6 +115,7 @@ class RehearseScreen(Screen):
         self.scenario: Any = None
         self.waiting = False
         self.reply_failed = False  # the last line is stored but their answer could not be (Enter asks again)
+        self.send_error: str | None = None  # why the line in the box could not be stored (it stays there)
         self.show_thinking = False
         self.state: dict[str, Any] = {}
         self.last_persona = ""
@@ -282,7 +283,9 @@ class RehearseScreen(Screen):
         except CoachError as exc:
             kept = " (your line is still in the box; Enter tries again)" if event.value.strip() else ""
             self._status(f"Not sent{kept}: {exc}", problem=True)
+            self.send_error = str(exc) if event.value.strip() else None
             return
+        self.send_error = None
         event.input.value = ""
         self._add_turn(turn)
         self._reply()
@@ -410,6 +413,38 @@ class RehearseScreen(Screen):
 
         self.app.push_screen(ScorecardScreen(card, self.scenario.title if self.scenario else "", past))
 
+    # ------------------------------------------------------------------ quitting
+    @property
+    def unsaved(self) -> bool:
+        """A line the user sent that could not be stored is still only in the box."""
+        return self.send_error is not None and bool(self.query_one("#say", Input).value.strip())
+
+    def save_before_quit(self) -> str | None:
+        if not self.unsaved:
+            return None
+        return f"Your rehearsal line is not sent: {self.send_error}"
+
+    def write_recovery_file(self) -> str:
+        """The unsent line as a text file (used only when quitting while it cannot be stored)."""
+        import tempfile
+        from datetime import datetime
+        from pathlib import Path
+
+        from coach.paths import data_dir
+
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        text = f"coach: unsent line of rehearsal {self.rehearsal_id}, written {stamp}\n\n"
+        text += self.query_one("#say", Input).value + "\n"
+        name = f"unsent-rehearsal-{self.rehearsal_id}-{stamp}.txt"
+        for folder in (data_dir() / "recovered", Path(tempfile.gettempdir())):
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / name).write_text(text, encoding="utf-8")
+                return str(folder / name)
+            except OSError:
+                continue
+        raise CoachError("The unsent line could not be written to a file either.")
+
     def action_back(self) -> None:
         switcher = self.query_one("#switcher", ContentSwitcher)
         if switcher.current == "chat" and self.start_scenario is None:
@@ -418,6 +453,7 @@ class RehearseScreen(Screen):
             self.rehearsal_id = None
             self.waiting = False
             self.reply_failed = False
+            self.send_error = None
             self._fill_picker()
             return
         self.app.pop_screen()
