@@ -127,6 +127,13 @@ def test_gates_on_process_autonomy_and_consequences(tagger: Tagger) -> None:
     assert "authority_transparency" in said and "explaining_process" not in said
     assert "emphasizing_autonomy" not in tags(tagger, "It's up to you which chair I take.")
     assert "explaining_process" not in tags(tagger, "The car park is round the back of the office.")
+    said = tags(tagger, "To be straight with you, if Milo gets hurt again I'll have to ask for a strategy meeting.")
+    assert "authority_transparency" in said and "explaining_process" not in said
+
+
+def test_banter_about_the_workers_own_things_is_not_advice(tagger: Tagger) -> None:
+    assert "persuasion" not in tags(tagger, "You should see my garden, it's a jungle.")
+    assert "persuasion" in tags(tagger, "You should see the GP about your back.")
 
 
 def test_reassurance_is_not_advice_and_a_suggestion_is_not_collaboration(tagger: Tagger) -> None:

@@ -359,6 +359,8 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
             continue
         if low[j] in INFO_VERBS:
             continue
+        if low[j] in {"see", "hear"} and set(low[j + 1 : j + 3]) & {"my", "our"}:
+            continue  # "You should see my garden": banter about the worker's own things, not advice
         if set(low[:k]) & NEGATIONS or set(low) & SOFTENERS:
             continue
         return "persuasion", sent.start, sent.end, 0.75, f"rule: advice '{' '.join(t.text for t in toks[k : j + 1])}'"

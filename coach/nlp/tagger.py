@@ -761,7 +761,9 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             h.why += "; rule: proposes to decide or work it out together: collaboration, not an explanation"
         if h.tag == "explaining_process" and fusion.is_location(sentence):
             continue
-        if h.tag == "explaining_process" and fusion.is_no_change_consequence(sentence):
+        if h.tag == "explaining_process" and (
+            fusion.is_no_change_consequence(sentence) or fusion.is_conditional_consequence(sentence)
+        ):
             if any(r.tag == "authority_transparency" for r in hits):
                 continue
             h.tag = "authority_transparency"
