@@ -148,7 +148,7 @@ def train(data, idx) -> tuple:
         scorer = _linker_for(first)
         for i in inner_test:
             feats, rows, gold = data[i]
-            ctx = context_features(scorer._logits(feats))
+            ctx = context_features(scorer._logits(feats), feats)
             keep = rows >= 0
             x = np.zeros((len(rows), gold.shape[1], ctx.shape[-1]), dtype=np.float32)
             x[keep] = ctx[rows[keep]]

@@ -86,8 +86,10 @@ CONTEXT_FEATURES = ("stage1", "previous", "next", "over_other_areas", "sentence_
 CONTEXT_CLIP = 6.0  # first-stage logits are clipped to +-this and scaled to -1..1 before the second stage
 
 
-def context_features(logits: np.ndarray) -> np.ndarray:
-    """(n_sentences, n_areas, len(CONTEXT_FEATURES)) from first-stage logits (n_sentences, n_areas) of one text."""
+def context_features(logits: np.ndarray, feats: np.ndarray) -> np.ndarray:
+    """(n_sentences, n_areas, len(CONTEXT_FEATURES)) from first-stage logits (n_sentences, n_areas) of one text and
+    its features (n_sentences, n_areas, len(FEATURES)). How far an area beats the others does not count for a line of
+    scale readings, which names several areas by design ("home 6, sleep 5, cannabis 4")."""
     import numpy as np
 
     n, m = logits.shape
@@ -100,7 +102,8 @@ def context_features(logits: np.ndarray) -> np.ndarray:
     else:
         others = np.full((n, m), -1.0, dtype=np.float32)
     best = np.repeat(z.max(axis=1, keepdims=True), m, axis=1)
-    return np.stack([z, previous, following, z - others, best], axis=-1).astype(np.float32)
+    beats_others = (z - others) * (1.0 - feats[..., FEATURES.index("scale_line")])
+    return np.stack([z, previous, following, beats_others, best], axis=-1).astype(np.float32)
 
 
 def _load_model() -> tuple[tuple[float, ...] | None, float, float, str, tuple[float, ...] | None, float]:
@@ -1111,7 +1114,7 @@ class Linker:
         if self.context_weights is None or first.size == 0:
             return first
         w = np.asarray(self.context_weights, dtype=np.float32)
-        return np.where(gated(feats), -20.0, context_features(first) @ w + self.context_bias)
+        return np.where(gated(feats), -20.0, context_features(first, feats) @ w + self.context_bias)
 
     def _feedback_adjust(
         self, sentences: Sequence[str], areas: Sequence[Area], feedback: Iterable[LinkFeedback] | None
