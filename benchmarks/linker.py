@@ -5,9 +5,8 @@
                                          # grouped (leave-cases-out) cross-validation, danger/safety marks, latency
     python benchmarks/linker.py --fit    # refit weights and threshold on the 30 calibration cases (the 24 of
                                          # link_set.yaml and g01-g06 of link_final2.yaml), write weights.json
-    python benchmarks/linker.py --final3 # also the h01-h06 cases (tests/data/link_final3.yaml): written last, in
-                                         # other voices, never used to fit or tune anything; run it once, when a
-                                         # piece of work is finished
+    python benchmarks/linker.py --final3 # also the h01-h06 cases (tests/data/link_final3.yaml): other voices, never
+                                         # fitted on; reported after every step of session 3's recall work, so seen
     python benchmarks/linker.py --final4 # also the i01-i08 cases (tests/data/link_final4.yaml): written at the start
                                          # of session 3, never used to fit or tune anything; run it once, at the end
 

@@ -147,15 +147,16 @@ def test_second_final_set_is_well_formed() -> None:
 def test_accuracy_on_calibration_set(linker: Linker) -> None:
     """The 30 cases the shipped weights were fitted on (grouped CV figures: benchmarks/README.md)."""
     result = evaluate(linker, load_link_set(str(SET)))
-    # Measured: precision 0.897, recall 0.609, F1 0.725 (python benchmarks/linker.py, sum of the three splits).
+    # Measured: precision 0.884, recall 0.749, F1 0.811 (python benchmarks/linker.py, sum of the three splits;
+    # 0.897 / 0.609 / 0.725 before the second stage, the larger evidence bank and scale readings).
     assert result["precision"] >= 0.86, result
-    assert result["recall"] >= 0.57, result
-    assert result["f1"] >= 0.69, result
-    # g01-g06, now calibration data too: precision 0.889, recall 0.635, F1 0.741.
+    assert result["recall"] >= 0.71, result
+    assert result["f1"] >= 0.78, result
+    # g01-g06, now calibration data too: precision 0.902, recall 0.730, F1 0.807 (was 0.889 / 0.635 / 0.741).
     result = evaluate(linker, load_link_set(str(FINAL2)))
-    assert result["precision"] >= 0.84, result
-    assert result["recall"] >= 0.59, result
-    assert result["f1"] >= 0.70, result
+    assert result["precision"] >= 0.86, result
+    assert result["recall"] >= 0.69, result
+    assert result["f1"] >= 0.77, result
 
 
 def test_third_final_set_is_well_formed() -> None:
@@ -172,11 +173,13 @@ def test_third_final_set_is_well_formed() -> None:
 def test_accuracy_on_third_final_set(linker: Linker) -> None:
     """h01-h06, written before the logistics, subject-masking and clause-splitting changes, never used to fit or choose
     anything. Measured once at the end of that work (precision 0.812, recall 0.565, F1 0.667; python
-    benchmarks/linker.py --final3); the floors are a little under, so a change that makes new voices worse fails."""
+    benchmarks/linker.py --final3); the floors are a little under, so a change that makes new voices worse fails.
+    After the recall work (second stage, evidence bank, scale readings; each step also reported on this set, chosen on
+    grouped CV): precision 0.829, recall 0.630, F1 0.716 (29 of 46 links found: one link moves recall by 0.02)."""
     result = evaluate(linker, load_link_set(str(FINAL3)))
-    assert result["precision"] >= 0.77, result
-    assert result["recall"] >= 0.52, result
-    assert result["f1"] >= 0.62, result
+    assert result["precision"] >= 0.79, result
+    assert result["recall"] >= 0.58, result
+    assert result["f1"] >= 0.67, result
 
 
 # Areas whose titles name the child and an everyday subject ("the twins"), as practitioners write them.
