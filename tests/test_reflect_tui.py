@@ -208,3 +208,22 @@ async def test_area_picker_is_a_dimmed_overlay_driven_by_the_keyboard(sqlite_url
         # "confirmed" when the linker had suggested the same area for it, "added" otherwise.
         assert stored == {(school.id, "Mali was late twice."): stored.get((school.id, "Mali was late twice."))}
         assert stored[(school.id, "Mali was late twice.")] in {"confirmed", "added"}
+
+
+async def test_the_answer_cannot_change_while_it_is_being_finished(sqlite_url: str, tagger) -> None:
+    """What is stored is what was finished: the answer is read-only from Ctrl+F until the reflection is stored
+    (typing then would change a draft that no longer exists), and writable again afterwards."""
+    from textual.widgets import TextArea
+
+    app = CoachApp(db_url=sqlite_url, tagger=tagger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        case = cases.create_case(app.store, "GW-2026-604", areas=AREAS)
+        screen = await _open_reflect(app, pilot, f"case-{case.id}")
+        await pilot.press(*"There was food in the fridge.")
+        await _settle(app, pilot)
+        answer = screen.query_one("#answer", TextArea)
+        screen.action_finish()  # the finishing worker has started, not finished
+        assert answer.read_only and screen.query_one("#scale").disabled
+        await _settle(app, pilot)
+        assert screen.step == "review"
+        assert not answer.read_only

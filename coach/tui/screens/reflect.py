@@ -298,7 +298,7 @@ class ReflectScreen(Screen):
 
     def _autosave(self) -> None:
         """Save in a thread (one at a time); the result comes back as DraftSaved or DraftNotSaved."""
-        if not self.unsaved or self._saving:
+        if not self.unsaved or self._saving or self.step != "write":
             return
         self._saving = True
         self._save_in_background(self.reflection.id, dict(self.answers), self._edit_seq)
@@ -541,8 +541,13 @@ class ReflectScreen(Screen):
             self.notify("Not finished: your draft could not be saved first (see below the answer).", severity="error")
             return
         self._loading = True
+        self._set_writable(False)  # what is stored is what is finished: no typing while it is being finished
         self._set_status("Finishing: tagging and linking…")
         self._run_finish(self.reflection.id)
+
+    def _set_writable(self, writable: bool) -> None:
+        self.query_one("#answer", TextArea).read_only = not writable
+        self.query_one("#scale", Input).disabled = not writable
 
     @work(thread=True, exclusive=True, group="reflect-finish", exit_on_error=False)
     def _run_finish(self, reflection_id: int) -> None:
@@ -568,12 +573,14 @@ class ReflectScreen(Screen):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self._loading = False
+        self._set_writable(True)
         self._set_status(f"[b]Not finished:[/b] {_esc(message.message)} (your draft is kept)")
         self.notify(message.message, severity="error")
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
         self._loading = False
+        self._set_writable(True)
         self.reflection = message.result.reflection
         self.query_one(ContentSwitcher).current = "review"
         self.refresh_bindings()
