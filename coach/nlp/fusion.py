@@ -435,7 +435,8 @@ def is_authority_statement(sentence: str) -> bool:
 # you admit it, ..." reflects what is under their words).
 _REFLECTS_PERSON = re.compile(
     r"^\W*(so,? |and,? )?(it sounds (like|as if|as though) you|you sound|what i'm hearing is (that )?you|part of you|"
-    r"it feels (like|as if|as though)|you feel (like|as if|as though|that)?)\b"
+    r"it feels (like|as if|as though) (you|nobody|no one|everyone|everybody|nothing|everything|they|he|she|people)|"
+    r"you feel (like|as if|as though|that)?)\b"
 )
 
 
