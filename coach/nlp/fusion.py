@@ -122,8 +122,8 @@ def reflection_kind(text: str, previous: str, p_complex: float) -> tuple[str, st
     if feelings_named(text):
         return "simple", "says back a feeling they named"
     if p_complex >= COMPLEX_HEAD:
-        return "complex", f"classifier: complex {p_complex:.2f}"
-    return "simple", f"repeats or rephrases what they said (classifier: complex {p_complex:.2f})"
+        return "complex", f"adds meaning, by the reflection classifier (complex {p_complex:.2f})"
+    return "simple", f"repeats or rephrases what they said (reflection classifier: complex {p_complex:.2f})"
 
 
 def looks_like_summary(text: str) -> bool:
