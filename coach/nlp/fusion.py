@@ -454,7 +454,8 @@ def reflects_person(sentence: str) -> bool:
 _INVITES = re.compile(
     r"\b(together|between us|let's|let us|shall we|we could|your (view|views|thoughts|ideas?|opinion|say|input|"
     r"suggestions?|expertise|help)|hear (from you|what you|your)|what you think|what you'd|you know (\w+ )?better|"
-    r"(us|we) (to )?(decide|agree|work out|choose|plan|look at)|up for|if you('d| would) like|with your permission)\b"
+    r"(us|we) (to )?(decide|agree|work out|choose|plan|look at)|up for|if you('d| would) like|with your permission|"
+    r"without you|(decide|work (it |this |that )?out|work) with you)\b"
 )
 
 
@@ -494,6 +495,7 @@ def is_location(sentence: str) -> bool:
 _SCALE = re.compile(
     r"\b(scale|out of (ten|10|five|5)|\d+ (to|and) \d+|(one|zero|nought|1|0) (to|and) (ten|10|five)|"
     r"(one|ten|nought|zero|1|10|0) (is|was|means)|(a|the) (score|mark|rating)|rate|rating|score|steps?|points?|"
+    r"higher|lower|up a notch|"
     r"where would you put|where are (you|things)|(an?|the|to|at|from) (one|two|three|four|five|six|seven|eight|nine|"
     r"ten|zero|[0-9]+))\b"
 )
@@ -533,7 +535,8 @@ _CHOICE = re.compile(
     r"if you (want|would|prefer|rather)|if you'd (like|rather|prefer)|you('d| would) (like|rather|prefer)|"
     r"your (own|life|body|terms|pace|way|mind|say|business)|own (mind|life|recovery)|say no|change your mind|"
     r"options?|right to|free to|you can (say|stop|ask|pick|leave|tell)|nobody|no one|you who|yours|pick|prefer|"
-    r"rather|know best|right for you|final say|works for you|suits you)\b"
+    r"rather|know best|know yourself|right for you|final say|works for (you|your)|suits (you|your)|take it or leave it|"
+    r"in your hands|right answer|wrong answer)\b"
 )
 
 
