@@ -114,3 +114,14 @@ def test_spacy_parses_through_one_thread_openblas_as_through_blis() -> None:
     finally:
         for o in ops.values():
             o.use_blis = False
+
+
+def test_token_matrix_sizes_are_few() -> None:
+    """oneDNN keeps a kernel (about 0.6 MB) per matrix size: every token count maps to one of a few sizes (without
+    them, encoding texts of every length from 2 to 257 tokens grew the process by 580 MB)."""
+    from coach.nlp.models import TOKEN_BUCKETS, _bucket
+
+    sizes = {_bucket(n) for n in range(1, 8193)}
+    assert sizes == set(TOKEN_BUCKETS) and len(sizes) < 50
+    assert all(n <= _bucket(n) <= max(n + 3, int(n * 1.25)) for n in range(1, 8193))
+    assert _bucket(9000) == 9216

