@@ -117,3 +117,12 @@ def test_eval_annomi_bad_input(tmp_path) -> None:
     assert bad.returncode == 2 and "not an AnnoMI CSV" in bad.stderr and "Traceback" not in bad.stderr
     folds = _coach(["eval", "annomi", str(wrong), "--folds", "1"])
     assert folds.returncode == 2 and "at least 2" in folds.stderr
+    one = tmp_path / "one.csv"  # our own two-line transcript, in AnnoMI's columns
+    one.write_text(
+        "transcript_id,utterance_id,interlocutor,utterance_text,main_therapist_behaviour,client_talk_type\n"
+        "7,0,therapist,How has the week been?,question,n/a\n"
+        "7,1,client,Better than last week.,n/a,change\n",
+        encoding="utf-8",
+    )
+    few = _coach(["eval", "annomi", str(one), "--folds", "2"])
+    assert few.returncode == 2 and "has 1 transcript;" in few.stderr and "Traceback" not in few.stderr

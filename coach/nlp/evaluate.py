@@ -54,7 +54,8 @@ def cross_validate(
     corpus = read_annomi(Path(path))
     n_groups = len(set(corpus.groups.tolist()))
     if n_groups < folds:
-        raise CoachError(f"{path} has {n_groups} transcripts; cannot make {folds} folds.")
+        word = "transcript" if n_groups == 1 else "transcripts"
+        raise CoachError(f"{path} has {n_groups} {word}; cannot make {folds} folds.")
     x = corpus_features(corpus)
     reports = []
     for name in heads:
