@@ -9,6 +9,8 @@
                                          # fitted on; reported after every step of session 3's recall work, so seen
     python benchmarks/linker.py --final4 # also the i01-i08 cases (tests/data/link_final4.yaml): written at the start
                                          # of session 3, never used to fit or tune anything; run it once, at the end
+    python benchmarks/linker.py --final5 # also the j01-j08 cases (tests/data/link_final5.yaml): written late in
+                                         # session 3, never used to fit or tune anything; run it once, at the end
 
 Every case is linked as the app would link it: its sentences joined into one text (case `joiner`), split by the
 linker, each gold sentence scored by the linker sentence that overlaps it most (coach.nlp.linker.case_features).
@@ -45,6 +47,7 @@ MARKS_SET = ROOT / "tests" / "data" / "marks_set.yaml"
 FINAL2 = ROOT / "tests" / "data" / "link_final2.yaml"
 FINAL3 = ROOT / "tests" / "data" / "link_final3.yaml"
 FINAL4 = ROOT / "tests" / "data" / "link_final4.yaml"
+FINAL5 = ROOT / "tests" / "data" / "link_final5.yaml"
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
@@ -223,6 +226,7 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 30 calibration cases")
     parser.add_argument("--final3", action="store_true", help="also report the untouched h01-h06 cases (run once)")
     parser.add_argument("--final4", action="store_true", help="also report the untouched i01-i08 cases (run once)")
+    parser.add_argument("--final5", action="store_true", help="also report the untouched j01-j08 cases (run once)")
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     args = parser.parse_args()
@@ -260,6 +264,10 @@ def main() -> None:
         final4 = load_link_set(str(FINAL4))
         line("final4", final4, evaluate(linker, final4))
         line("final4/nl", final4, evaluate(linker, final4, joiner="\n"))
+    if args.final5:
+        final5 = load_link_set(str(FINAL5))
+        line("final5", final5, evaluate(linker, final5))
+        line("final5/nl", final5, evaluate(linker, final5, joiner="\n"))
 
     # Danger / safety marks (coach/nlp/marks.py) on tests/data/marks_set.yaml; thresholds chosen on the even items.
     from coach.nlp.marks import EvidenceMarker, evaluate_marks, load_marks_set
