@@ -121,7 +121,30 @@ def test_token_matrix_sizes_are_few() -> None:
     them, encoding texts of every length from 2 to 257 tokens grew the process by 580 MB)."""
     from coach.nlp.models import TOKEN_BUCKETS, _bucket
 
-    sizes = {_bucket(n) for n in range(1, 8193)}
-    assert sizes == set(TOKEN_BUCKETS) and len(sizes) < 50
-    assert all(n <= _bucket(n) <= max(n + 3, int(n * 1.25)) for n in range(1, 8193))
-    assert _bucket(9000) == 9216
+    sizes = {_bucket(n) for n in range(1, 1025)}
+    assert sizes == set(TOKEN_BUCKETS) and len(sizes) < 40
+    assert all(n <= _bucket(n) <= max(n + 3, int(n * 1.25)) for n in range(1, 1025))
+    assert _bucket(1500) == 2048
+
+
+def test_long_texts_are_encoded_a_few_rows_at_a_time() -> None:
+    """A forward pass holds at most CHUNK_TOKENS tokens (rows x the longest): 32 rows of 256 tokens in one pass grew
+    the process by 590 MB; the vectors are those of each text alone."""
+    from coach.nlp import models
+
+    encoder = load_encoder()
+    seen: list[int] = []
+    forward = encoder._forward
+
+    def spy(ids: list[list[int]]) -> np.ndarray:
+        seen.append(len(ids) * max(len(row) for row in ids))
+        return forward(ids)
+
+    texts = [TEXTS[-1]] * 12 + TEXTS[:3]
+    encoder._forward = spy  # type: ignore[method-assign]
+    try:
+        together = encoder.encode(texts)
+    finally:
+        del encoder._forward
+    assert max(seen) <= models.CHUNK_TOKENS and len(seen) >= 3
+    assert np.allclose(together, np.vstack([embed([t]) for t in texts]), atol=1e-5)

@@ -34,13 +34,16 @@ ENCODE_BATCH = 32
 # OpenMP threads on a 2-core machine shared with other processes, a forward pass stalled 10-50x).
 ENCODE_THREADS = max(1, min(2, os.cpu_count() or 1))
 
+# At most this many tokens (rows x the longest) per forward pass: 32 rows of 256 tokens in one pass grew the process by
+# 590 MB of activations and oneDNN kernels (270 MB before oneDNN); 1024 tokens, 100 MB, and larger matrices are no
+# faster per token.
+CHUNK_TOKENS = 1024
 # Sizes of the packed token matrix (Encoder._forward): steps of 4 tokens up to 32 (one utterance), then about 1/8
-# more each step, up to ENCODE_BATCH rows of 256 tokens.
+# more each step, up to CHUNK_TOKENS.
 # fmt: off
 TOKEN_BUCKETS = (
     4, 8, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 72, 80, 96, 112, 128, 144, 160, 192, 224, 256, 288, 320, 384, 448,
-    512, 576, 640, 768, 896, 1024, 1152, 1280, 1536, 1792, 2048, 2304, 2560, 3072, 3584, 4096, 4608, 5120, 6144, 7168,
-    8192,
+    512, 576, 640, 768, 896, 1024,
 )
 # fmt: on
 
@@ -162,7 +165,12 @@ class Encoder:
         encodings = self.tokenizer.encode_batch([str(t).strip() for t in texts])
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         size = max(1, min(batch_size, -(-len(order) // ENCODE_THREADS)))  # at least one chunk per thread
-        chunks = [order[k : k + size] for k in range(0, len(order), size)]
+        chunks: list[list[int]] = []
+        for i in order:  # ascending length: the new row is the longest of its chunk, rows x its length the padded size
+            if chunks and len(chunks[-1]) < size and (len(chunks[-1]) + 1) * len(encodings[i].ids) <= CHUNK_TOKENS:
+                chunks[-1].append(i)
+            else:
+                chunks.append([i])
         job = EncodeJob(self, [[[encodings[i].ids for i in c], c] for c in chunks], len(texts))
         # One thread fewer than ENCODE_THREADS helps: the caller is the other (after its own work, if background).
         helpers = min(len(chunks) - (0 if background else 1), ENCODE_THREADS - 1)
