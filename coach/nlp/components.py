@@ -44,6 +44,8 @@ OPEN_WH = {"what", "how", "why"}
 SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "your", "cai", "anyone", "anybody"}
 # "how old / how many / how long..." ask for a number or a fact: closed, whatever the wh-word
 HOW_FACT = frozenset("old many much long often far soon".split())
+# "What time / what date / what's the name...?" ask for one short fact: closed (TECHNIQUES.md), like "how old"
+WHAT_FACT = frozenset("time date day year age number name names address postcode colour size class".split())
 # Verbs of telling: "Can you describe...?" invites a story (open), like "Tell me..."
 TELL_VERBS = frozenset("tell describe explain talk walk".split())
 FILLER = {"so", "and", "but", "okay", "ok", "well", "right", "now", "um", "uh", "then", "oh", "alright", ","}
@@ -107,6 +109,16 @@ def _asks_view_at_end(words: list) -> bool:
     return len(low) == 3 and low[0] in {"do", "would"} and low[1] == "you" and low[2] in {"think", "reckon", "say"}
 
 
+def _what_fact(words: list) -> bool:
+    """'What time/date/...', "What's the name of...": a what-question whose answer is one short fact."""
+    low = [w.lower_ for w in words[:5]]
+    if len(low) > 1 and low[1] in WHAT_FACT:  # not "What time of day is hardest?" nor "What name would you give it?"
+        return low[2:3] != ["of"] and low[2:3] not in (["would"], ["do"], ["did"], ["will"], ["might"])
+    return low[1:3] in (["'s", "the"], ["is", "the"], ["'s", "his"], ["'s", "her"], ["is", "his"], ["is", "her"]) and (
+        len(low) > 3 and low[3] in WHAT_FACT
+    )
+
+
 def question_form(sent: Span) -> tuple[str | None, str]:
     """('open'|'closed'|None, reason) for a sentence, from its form: wh-word, aux inversion, tag question, '?'."""
     words = [t for t in sent if not t.is_space]
@@ -136,6 +148,8 @@ def question_form(sent: Span) -> tuple[str | None, str]:
     wh_aux = len(rest) > 2 and rest[1].pos_ == "AUX" and rest[2].pos_ in {"PRON", "PROPN"}
     if first == "how" and second in HOW_FACT and ends_q:  # "How old is Dylan?" asks for one fact
         return "closed", f"wh-word 'how {rest[1].text}' asking for a fact"
+    if first == "what" and ends_q and _what_fact(rest):  # "What time does the bus go?" asks for one fact
+        return "closed", "wh-word 'what' asking for a fact"
     if first in WH and ends_q and _asks_opinion(rest):  # "Who do you think should come?" asks for their view
         return "open", f"wh-word '{rest[0].text}' asking for their view"
     if first in WH and (ends_q or wh_aux):

@@ -154,7 +154,8 @@ _REFLECTIVE_FRAME = re.compile(
     r"^\W*(so,? )?(it sounds (like|as if|as though)|it seems (like|as if|as though)|you sound|"
     r"what i'm hearing|part of you|on the one hand|it matters to you|you feel like|you're feeling)\b"
 )
-# Tags that a reflective frame rules out (a reflection may still be found by the reflection path).
+# Tags that a reflective frame rules out (a reflection may still be found by the reflection path); an acknowledgement
+# frame ("I can see how worried you've been") rules out a worry of the worker's as well.
 NOT_IN_REFLECTION = frozenset(
     (
         "giving_information",
@@ -165,8 +166,12 @@ NOT_IN_REFLECTION = frozenset(
         "confrontation",
     )
 )
+NOT_IN_ACKNOWLEDGEMENT = NOT_IN_REFLECTION | {"statement_of_concern"}
 # Praise that a put-down would not contain (unless it is sarcasm, which "finally", "oh" or "I'm sure" mark).
-_PRAISE = re.compile(r"\b(brave|courage|right thing|well done|proud of|strength|good call|credit)\b")
+_PRAISE = re.compile(
+    r"\b(brave|courage|right thing|well done|proud of|strength|good call|credit|"
+    r"(clearly|really|obviously|genuinely) (care|love|want the best))\b"
+)
 _SARCASM = re.compile(r"\b(finally|oh|i'm sure|bothering)\b")
 # Preferred-future question: a hypothetical or a future point ...
 _PF_WHEN = re.compile(
@@ -263,11 +268,13 @@ def change_stance(sentence: str) -> bool:
 # get started?") is neither a question to answer, nor collaboration, nor advice.
 _ACTION = (
     r"(pass|hand|give|open|shut|close|turn|switch|move|put|grab|fetch|pop|hold|bring|pull|lock|unlock|spell|sign|"
-    r"pass|show me where|let me in|get started|start|begin|sit down|have a seat|take a seat)"
+    r"pass|show me where|let me in|get started|start|begin|sit down|have a seat|take a seat|paus(e|ing)|mut(e|ing))"
 )
+# "Could we sit at the table so I can write?": moving to a place is a practical request, not collaboration.
+_PLACE_ACTION = r"(sit|move|pop|have a seat|take a seat|turn|switch|open|shut|close)"
 _REQUEST = re.compile(
     rf"^\W*(sorry,? |please,? |oh,? )?((can|could|would|will) you( please| just)? {_ACTION}|would you mind "
-    rf"{_ACTION}\w*|why don't we {_ACTION}|shall we {_ACTION})\b"
+    rf"{_ACTION}\w*|why don't we {_ACTION}|shall we {_ACTION}|(can|could|shall) we( just)? {_PLACE_ACTION})\b"
 )
 
 
@@ -424,9 +431,15 @@ _AUTHORITY = re.compile(
 )
 
 
+# "Cutting down or stopping is your call, not mine": the worker's lack of say hands the choice to the person
+# (autonomy), not the limits of the worker's role.
+_YOURS_NOT_MINE = re.compile(r"\byour (call|choice|decision|business|life)\b,? (and |it's |it is )?not mine\b")
+
+
 def is_authority_statement(sentence: str) -> bool:
     """The worker's duty, role, limits of confidentiality or of their own say, stated plainly."""
-    return bool(_AUTHORITY.search(_low(sentence)))
+    low = _low(sentence)
+    return bool(_AUTHORITY.search(_YOURS_NOT_MINE.sub("", low)))
 
 
 # Round 4. A reflection by its frame: "It sounds like you...", "Part of you...", both sides of ambivalence. Said to
@@ -481,13 +494,20 @@ def is_no_change_consequence(sentence: str) -> bool:
 # Where a room or a place is ("The meeting room is on the second floor") is not an explanation of the process.
 _LOCATION = re.compile(
     r"^\W*(the|our|my|your) [\w' ]{1,30} (is|are|'s) (on the (ground|first|second|third|top) floor|upstairs|downstairs|"
-    r"down the corridor|just past|next to|opposite|round the (back|corner)|at the end of|behind|across)\b"
+    r"down the corridor|just past|next to|opposite|round the (back|corner)|at the end of|behind|across|"
+    r"in (room|meeting room) \w+)\b"
 )
 
 
+# "The car park at the family centre is free after six": the practicalities of getting to a meeting, not information
+# about services or how things work.
+_GETTING_THERE = re.compile(r"^\W*(the )?(car park|parking|toilets?|loos?|lifts?|buzzer|entrance|reception)\b")
+
+
 def is_location(sentence: str) -> bool:
-    """A sentence that only says where a place is."""
-    return bool(_LOCATION.search(_low(sentence)))
+    """A sentence that only says where a place is, or how to park or get in."""
+    low = _low(sentence)
+    return bool(_LOCATION.search(low) or _GETTING_THERE.search(low))
 
 
 # A scaling question needs a scale: numbers as ratings, "out of ten", "one is... ten is...", a step or a point up.
@@ -584,7 +604,8 @@ def is_invitation_to_tell(sentence: str) -> bool:
 # "Take your time, there's no rush", "Don't worry about the mess": reassurance in the imperative is not advice.
 _REASSURANCE = re.compile(
     r"^\W*(oh,? |honestly,? |please,? )?(take your time|there's no (rush|hurry)|no (rush|hurry)|don't worry|"
-    r"do not worry|make yourself comfortable|don't apologise|don't be sorry|never mind)\b"
+    r"do not worry|make yourself comfortable|make yourself at home|sit (wherever|anywhere)|don't apologise|"
+    r"don't be sorry|never mind)\b"
 )
 
 
@@ -626,3 +647,45 @@ _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|didn't mean to|did not mean to|sho
 def is_apology(sentence: str) -> bool:
     """The family member apologises."""
     return bool(_APOLOGY.search(_low(sentence)))
+
+
+# An exception question asks about a time the problem was absent or smaller, or what went well: it has a mark of the
+# exception (without, didn't, better, calmer, what helped, managed...). "What happens on the days when your mum can't
+# have the boys?" and "What's it been like since you left the refuge?" ask about the problem or the present.
+_EXCEPTION = re.compile(
+    r"\b(without|didn't|did not|don't|doesn't|wasn't|weren't|hadn't|haven't|never|instead|better|best|easier|calmer|"
+    r"calm|more|less|well|right|smooth\w*|help\w*|work(ing|ed|s)|different\w*|manag\w*|on time|dry|settled|"
+    r"peaceful|quiet\w*|good|tidier|regularly|cop(e|ed|ing)|got through|slept through|listened|a time|times|still|"
+    r"off (the|it))\b"
+)
+
+
+def marks_exception(sentence: str) -> bool:
+    """The sentence names an exception to the problem or something that went well."""
+    return bool(_EXCEPTION.search(_low(sentence)))
+
+
+# An acknowledgement of feelings by its frame: "I can hear how frightened you were", "It's understandable that...",
+# "It's hard hearing...", "... must be lonely". Such a sentence validates; it does not blame, push or warn, whatever
+# words of the case it contains ("Waiting to hear about the court date must be agonising").
+_HARD = (
+    r"(hard|tough|difficult|frightening|scary|lonely|agonising|exhausting|awful|horrible|painful|upsetting|worrying|"
+    r"stressful|overwhelming|a lot|confusing|unsettling|terrifying|draining|heartbreaking|isolating|humiliating)"
+)
+_ACK_FRAME = re.compile(
+    r"^\W*(i can (hear|see|tell|imagine) how|i can only imagine|"
+    rf"i can (see|tell|hear) (this|that|it)('s| is) (really |so |very )?{_HARD}|"
+    r"i can (see|tell|hear) (that )?you're (really |so |very )?(exhausted|upset|angry|scared|frightened|worried|tired|"
+    r"fed up|hurt|furious|frustrated|shaken|overwhelmed)|"
+    r"it's (completely |totally )?(understandable|natural|normal|no wonder|not surprising)|no wonder you|"
+    r"it's (really |so |very )?(hard|tough|difficult|painful|horrible|awful) (to \w+|when|hearing|having|being|sitting|"
+    r"seeing|knowing|living|waiting))\b|"
+    rf"\bmust (be|feel|have been|have felt) (really |so |very |incredibly |pretty |quite )?({_HARD[1:-1]}|like)\b"
+)
+_ACK_TURN = re.compile(r"\b(but|if|unless|so you need|you need|you should|we will|we'll have to)\b")
+
+
+def acknowledges_feeling(sentence: str) -> bool:
+    """A sentence framed as validation of the person's feeling or situation, with no warning or push after it."""
+    low = _low(sentence)
+    return bool(_ACK_FRAME.search(low)) and not _ACK_TURN.search(low) and not is_question_sentence(low)

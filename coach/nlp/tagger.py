@@ -534,6 +534,13 @@ class Tagger:
                 ]
                 if not rivals:
                     add(span.label_, span._.score, a, b, span._.why)
+            # "I can hear how frightened you were", "... must be agonising": validation, not blame, advice or a warning
+            acked = [(a, b) for a, b, _ in sents if fusion.acknowledges_feeling(text[a:b])]
+            hits = [
+                h
+                for h in hits
+                if not (h.tag in fusion.NOT_IN_ACKNOWLEDGEMENT and any(h.start >= a and h.end <= b for a, b in acked))
+            ]
             rp = probs.get("reflection", 0.0)
             # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
             # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
@@ -579,13 +586,17 @@ class Tagger:
                     if h.tag in ("simple_reflection", "complex_reflection") and h.tag != f"{kind}_reflection":
                         h.tag = f"{kind}_reflection"
                         h.why += f"; {kind}: {kind_why}"
+            if not has_prev:  # said unprompted, an acknowledgement frame that nothing else explains validates
+                for a, b in acked:
+                    if not any(h.start < b and a < h.end for h in hits):
+                        why = "rule: acknowledges the feeling or how hard it is ('I can hear how...', 'must be hard')"
+                        add("acknowledging_feelings", 0.7, a, a + len(text[a:b].rstrip()), why)
             # a question about a step on the scale is not a preferred future
             hits = [
                 h
                 for h in hits
                 if not (
                     h.tag == "preferred_future_question"
-                    and h.why.startswith("rule: a hypothetical")
                     and any(s.tag == "scaling_question" and s.start < h.end and h.start < s.end for s in hits)
                 )
             ]
@@ -749,6 +760,8 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "preferred_future_question" and not fusion.looks_ahead(sentence):
             continue
+        if h.tag == "exception_question" and not fusion.marks_exception(sentence):
+            continue
         if h.tag == "emphasizing_autonomy" and (
             fusion.is_courtesy_choice(sentence) or not fusion.speaks_of_choice(sentence)
         ):
@@ -759,7 +772,7 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
         if h.tag == "explaining_process" and fusion.proposes_shared_decision(sentence):
             h.tag = "seeking_collaboration"
             h.why += "; rule: proposes to decide or work it out together: collaboration, not an explanation"
-        if h.tag == "explaining_process" and fusion.is_location(sentence):
+        if h.tag in ("explaining_process", "giving_information") and fusion.is_location(sentence):
             continue
         if h.tag == "explaining_process" and (
             fusion.is_no_change_consequence(sentence) or fusion.is_conditional_consequence(sentence)
@@ -820,6 +833,12 @@ def _child_focus_gate(text: str, doc: Any, hits: list[TechniqueHit]) -> list[Tec
     ]
 
 
+def _miti_rank(h: TechniqueHit) -> tuple[bool, float]:
+    """A question's kind read from its form (wh-word, aux inversion) beats a kind guessed from meaning alone ('How did
+    the first week go?' is open, however near its meaning is to a closed example); then the higher score."""
+    return (h.why.startswith("rule: question form"), h.score)
+
+
 def _miti_limit(hits: list[TechniqueHit]) -> list[TechniqueHit]:
     """MITI codes at most one question (open/closed) and one reflection (simple/complex) per turn."""
     out: list[TechniqueHit] = []
@@ -834,7 +853,7 @@ def _miti_limit(hits: list[TechniqueHit]) -> list[TechniqueHit]:
         )
         if family is None:
             out.append(h)
-        elif family not in best or h.score > best[family].score:
+        elif family not in best or _miti_rank(h) > _miti_rank(best[family]):
             best[family] = h
     out.extend(best.values())
     out.sort(key=lambda h: (h.start, -h.score))
