@@ -527,12 +527,28 @@ class Tagger:
                 # a put-down worded as a question ("What sort of father...?") is a confrontation, whatever kind of
                 # question the meaning-only layers took it for
                 ignored = QUESTION_TAGS if span.label_ == "confrontation" else ("open_question", "closed_question")
+                # a put-down by form outweighs warmth guessed from meaning alone ("That's a pretty selfish way to
+                # look at it" is near no acknowledgement; praise by its words was checked above)
+                weak = [
+                    h
+                    for h in hits
+                    if span.label_ == "confrontation"
+                    and h.tag in ("acknowledging_feelings", "affirmation")
+                    and not h.why.startswith("rule:")
+                    and h.start < b
+                    and a < h.end
+                ]
                 rivals = [
                     h
                     for h in hits
-                    if h.start < b and a < h.end and h.tag not in JUDGEMENT_TAGS and h.tag not in ignored
+                    if h.start < b
+                    and a < h.end
+                    and h.tag not in JUDGEMENT_TAGS
+                    and h.tag not in ignored
+                    and h not in weak
                 ]
                 if not rivals:
+                    hits = [h for h in hits if h not in weak]
                     add(span.label_, span._.score, a, b, span._.why)
             # "I can hear how frightened you were", "... must be agonising": validation, not blame, advice or a warning
             acked = [(a, b) for a, b, _ in sents if fusion.acknowledges_feeling(text[a:b])]
