@@ -374,7 +374,8 @@ _CHILD_SIDE = re.compile(
     r"\b(like for (him|her|them|the (kids|children|baby|boys|girls))|like for [a-z]+\b(?<!\byou)|through \w+ eyes|"
     r"through (the )?\w+'s eyes|from (the )?\w+'s (side|point of view|perspective)|"
     r"from (his|her|their) (side|point of view|perspective)|in \w+'s shoes|in (his|her|their) shoes|"
-    r"(his|her|their|\w+'s) (voice|wishes and feelings|views?)|(through|in|on) (his|her|their|\w+'s) (head|mind))\b"
+    r"(his|her|their|\w+'s) (voice|wishes and feelings|views?)|(through|in|on) (his|her|their|\w+'s) (head|mind)|"
+    r"(sounds?|looks?|seems?|feels?) to (a|an|the|your|her|his) (\w+-year-old|child|toddler|baby|kid|little one))\b"
 )
 
 
@@ -689,3 +690,31 @@ def acknowledges_feeling(sentence: str) -> bool:
     """A sentence framed as validation of the person's feeling or situation, with no warning or push after it."""
     low = _low(sentence)
     return bool(_ACK_FRAME.search(low)) and not _ACK_TURN.search(low) and not is_question_sentence(low)
+
+
+# "Do you think Efe knows...", "I wonder what Lennon makes of...": the worker asks the parent to take the child's
+# view. With the child as the subject of a verb of seeing, saying or feeling (coach.nlp.components.child_voice),
+# this is child focus by rule, whatever the meaning-only layers proposed.
+_PERSPECTIVE = re.compile(
+    r"\b(do you think|d'you think|would you say|do you reckon|i wonder|i'm wondering|i was wondering|"
+    r"what do you make of|how do you think|what would (he|she|they) say)\b"
+)
+
+
+# "look like for the house" is not the child's side: by rule (not as a gate) "like for ..." needs a child or a name.
+_LIKE_FOR_THING = re.compile(
+    r"\blike for (?!(him|her|them|the (kids|children|baby|boys|girls)|an? (\w+-year-old|child|toddler|baby|kid))\b)"
+    r"(?![A-Z])[\w ]{0,20}"
+)
+
+
+def takes_child_side_by_rule(sentence: str) -> bool:
+    """takes_child_side, where 'like for' names a child, and not in a preferred-future question."""
+    low = _low(sentence)
+    ahead = is_question_sentence(low) and bool(_PF_WHEN.search(low)) and looks_ahead(low)
+    return takes_child_side(_LIKE_FOR_THING.sub(" ", sentence)) and not ahead
+
+
+def asks_child_view(sentence: str) -> bool:
+    """The worker asks what the parent thinks the child knows, feels or makes of things."""
+    return bool(_PERSPECTIVE.search(_low(sentence)))

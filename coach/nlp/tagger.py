@@ -616,6 +616,7 @@ class Tagger:
                     and any(s.tag == "scaling_question" and s.start < h.end and h.start < s.end for s in hits)
                 )
             ]
+            hits = _child_focus_rule(text, doc, hits)
             hits = _child_focus_gate(text, doc, hits)
             # statements by definition are never read into a sentence written as a question
             questions = [(a, b) for a, b, _ in sents if fusion.is_question_sentence(text[a:b])]
@@ -819,6 +820,27 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             end = a + len(sentence.rstrip())
             out.append(TechniqueHit("authority_transparency", 0.75, a, end, "rule: the worker's duty, role or limits"))
     return out
+
+
+def _child_focus_rule(text: str, doc: Any, hits: list[TechniqueHit]) -> list[TechniqueHit]:
+    """Child focus by wording: a sentence that takes the child's side ('from Reuben's point of view', 'how it sounds
+    to a three-year-old'), or the child's view asked for ('Do you think Efe knows why...', 'I wonder what Lennon makes
+    of...') with the child as the subject of a verb of seeing, saying or feeling."""
+    from coach.nlp import components
+
+    asked = fusion.asks_child_view(text)
+    for s in doc.sents:
+        a, b = s.start_char, s.end_char
+        if any(h.tag == "child_focus" and h.start < b and a < h.end for h in hits):
+            continue
+        if fusion.takes_child_side_by_rule(s.text):
+            why = "rule: takes the child's side"
+        elif asked and components.child_voice(s):
+            why = "rule: asks the child's view (the child sees, says or feels)"
+        else:
+            continue
+        hits.append(TechniqueHit("child_focus", 0.75, a, a + len(s.text.rstrip()), why))
+    return hits
 
 
 def _child_focus_gate(text: str, doc: Any, hits: list[TechniqueHit]) -> list[TechniqueHit]:
