@@ -59,3 +59,27 @@ def test_a_short_fact_asked_with_what_is_closed(tagger: Tagger) -> None:
     # TECHNIQUES.md: closed_question "can be answered with yes/no or a short fact"
     assert "closed_question" in tags(tagger, "What date is the next core group?")
     assert "open_question" in tags(tagger, "What time of day is hardest with the twins?")
+
+
+def test_put_downs_and_pushback_by_their_words(tagger: Tagger) -> None:
+    for text in (
+        "Oh brilliant, so you missed the dentist as well.",
+        "A good dad would put the kids before the pub.",
+        "Keep this up and you won't be seeing your daughter at weekends.",
+    ):
+        assert "confrontation" in tags(tagger, text), text
+    said = tagger.tag("You'd already decided before you walked in.", speaker="family").techniques
+    assert "discord" in {h.tag for h in said}
+    said = tagger.tag("I haven't got a clue what to do about his school.", speaker="family").techniques
+    assert "discord" not in {h.tag for h in said}
+
+
+def test_child_focus_by_wording(tagger: Tagger) -> None:
+    for text in (
+        "I wonder what Ollie makes of the rows at night.",
+        "Do you think Bella notices when you've been drinking?",
+        "What would the weekend be like for a six-year-old in this flat?",
+        "Let's look at the bedtime routine from Mia's point of view.",
+    ):
+        assert "child_focus" in tags(tagger, text), text
+    assert "child_focus" not in tags(tagger, "What does a good week look like for the house, in your words?")

@@ -520,6 +520,7 @@ class Tagger:
                 if not (h.tag in fusion.NOT_IN_REFLECTION and any(h.start >= a and h.end <= b for a, b in framed))
                 and not (h.tag == "confrontation" and any(h.start >= a and h.end <= b for a, b in praised))
             ]
+            answers = bool(x[0, 2 * features.DIM + 1] > 0)  # there is something said before to reflect
             # Syntax judgements (advice, blame) only where nothing else explains the sentence: a worry, a bottom line,
             # an explanation or a reflection found by the other layers wins over the rule (precision first).
             for span in doc.spans.get("judgements", []):
@@ -546,6 +547,7 @@ class Tagger:
                     and h.tag not in JUDGEMENT_TAGS
                     and h.tag not in ignored
                     and h not in weak
+                    and not (h.tag in REFLECTION_TAGS and not answers)  # dropped below: nothing was said to reflect
                 ]
                 if not rivals:
                     hits = [h for h in hits if h not in weak]
@@ -560,7 +562,7 @@ class Tagger:
             rp = probs.get("reflection", 0.0)
             # The AnnoMI reflection path only for a statement answering someone (a reflection reflects) that the
             # phrasebank head has not already recognised as something else (affirmation, autonomy, persuasion...).
-            has_prev = bool(x[0, 2 * features.DIM + 1] > 0)
+            has_prev = answers
             kind, kind_why = "complex", ""
             if has_prev:
                 rhead = self.heads.get("reflection")
