@@ -82,8 +82,17 @@ def test_welsh_is_reported_not_tagged(tagger: Tagger) -> None:
         "What's Esme's teacher called?",
         "I'm not having you lot in my house again, full stop.",
         "Llewellyn's nan has them on Fridays and she's brilliant with them.",
+        # telegraphic notes have no function words; their words are English ones
+        "Another missed appointment. Shocking.",
+        "Kitchen clean. Fridge stocked. Kids fed.",
+        "Rubbish piled up, nappies everywhere, dog mess.",
     ):
         assert looks_english(line), line
+    for line in (
+        "Nie wiem co robić z dziećmi, jest bardzo ciężko.",
+        "Ik weet niet wat ik moet doen met de kinderen.",
+    ):
+        assert not looks_english(line), line
 
 
 def test_control_characters_and_emoji(tagger: Tagger) -> None:

