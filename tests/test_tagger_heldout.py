@@ -71,7 +71,7 @@ FLOORS = {
 UNRECOGNISED: dict[str, set[str]] = {}
 
 
-def score(tagger: Tagger, path: Path) -> dict:
+def score(tagger: Tagger, path: Path, strict: bool = True) -> dict:
     """True/false positives and false negatives per tag, and behaviour accuracy, over one labelled file."""
     items = yaml.safe_load(path.read_text(encoding="utf-8"))
     results = tagger.tag_many([TagInput(x["text"], x["speaker"], x.get("previous")) for x in items])
@@ -80,7 +80,10 @@ def score(tagger: Tagger, path: Path) -> dict:
     fn: Counter[str] = Counter()
     behaviour_ok = behaviour_n = 0
     for item, res in zip(items, results, strict=True):
-        assert res.error is None, (item["text"], res.error)
+        if strict:
+            assert res.error is None, (item["text"], res.error)
+        elif res.error is not None:
+            print(f"refused: {item['text']!r}: {res.error}")
         pred = {h.tag for h in res.techniques}
         gold = set(item["tags"])
         tp.update(pred & gold)
@@ -159,4 +162,4 @@ def report(s: dict) -> str:
 
 
 if __name__ == "__main__":
-    print(report(score(Tagger.load(), Path(sys.argv[1]) if len(sys.argv) > 1 else DATA)))
+    print(report(score(Tagger.load(), Path(sys.argv[1]) if len(sys.argv) > 1 else DATA, strict=False)))
