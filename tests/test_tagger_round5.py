@@ -83,3 +83,14 @@ def test_child_focus_by_wording(tagger: Tagger) -> None:
     ):
         assert "child_focus" in tags(tagger, text), text
     assert "child_focus" not in tags(tagger, "What does a good week look like for the house, in your words?")
+
+
+def test_affirmation_by_its_words(tagger: Tagger) -> None:
+    for text in (
+        "Ringing the school yourself about the bullying took a lot of courage.",
+        "You've put so much effort into the garden for the boys.",
+        "Two months without a drink; you've come a long way.",
+    ):
+        assert "affirmation" in tags(tagger, text), text
+    assert not fusion.affirms("Oh well done, you finally turned up.")
+    assert not fusion.affirms("Did that take a lot of courage?")

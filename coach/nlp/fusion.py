@@ -718,3 +718,24 @@ def takes_child_side_by_rule(sentence: str) -> bool:
 def asks_child_view(sentence: str) -> bool:
     """The worker asks what the parent thinks the child knows, feels or makes of things."""
     return bool(_PERSPECTIVE.search(_low(sentence)))
+
+
+# Affirmation by its words: recognition of a strength, effort or achievement ("that took real guts", "you've put a lot
+# of work into...", "you've come such a long way", "that was great to see", "I respect that"). With no sign of sarcasm
+# and not asked, such a sentence affirms whatever else the meaning-only layers found in it.
+_AFFIRMS = re.compile(
+    r"\b((took|takes|taking|shows?|showed|showing) (a lot of |real |some |such |great )(nerve|guts|courage|commitment|"
+    r"strength|determination|bottle|backbone|organisation|effort|care)|(put|putting|puts) (a lot of|so much|real) "
+    r"(work|effort|thought)|come (such|a|so) (a )?long way|(great|lovely|good) to see|well done|"
+    r"proud of (you|yourself)|(clearly|really|obviously) care|(real|great|big) (achievement|progress|strength|talent|"
+    r"knack)|credit to you|"
+    r"you should be proud|i respect that|says a lot about you|(was|is|that's) a (really )?(good|great|brilliant) "
+    r"(call|idea|step)|a big step|(really|so) skilled|that's real \w+|"
+    r"(you've|you have) done (brilliantly|really well|so well|amazingly))\b"
+)
+
+
+def affirms(sentence: str) -> bool:
+    """A statement recognising the person's strength, effort or achievement, with no sign of sarcasm."""
+    low = _low(sentence)
+    return bool(_AFFIRMS.search(low)) and not _SARCASM.search(low) and not is_question_sentence(low)

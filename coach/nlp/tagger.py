@@ -631,6 +631,13 @@ class Tagger:
                     if not any(h.start < b and a < h.end for h in hits):
                         why = "rule: acknowledges the feeling or how hard it is ('I can hear how...', 'must be hard')"
                         add("acknowledging_feelings", 0.7, a, a + len(text[a:b].rstrip()), why)
+            for a, b, _ in sents:  # "that took real guts", "you've come such a long way": affirmation by its words
+                sentence = text[a:b]
+                if fusion.affirms(sentence) and not any(
+                    h.tag in ("affirmation", "confrontation") and h.start < b and a < h.end for h in hits
+                ):
+                    why = "rule: recognises a strength, effort or achievement"
+                    add("affirmation", 0.75, a, a + len(sentence.rstrip()), why)
             # a question about a step on the scale is not a preferred future
             hits = [
                 h
