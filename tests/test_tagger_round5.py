@@ -94,3 +94,11 @@ def test_affirmation_by_its_words(tagger: Tagger) -> None:
         assert "affirmation" in tags(tagger, text), text
     assert not fusion.affirms("Oh well done, you finally turned up.")
     assert not fusion.affirms("Did that take a lot of courage?")
+
+
+def test_family_talk_forms() -> None:
+    # the speaker's own parent is not the children's care; putting a name down for a group is a step toward change
+    assert not fusion.change_stance("I've got to take my dad to the dentist on Monday.")
+    assert fusion.change_stance("I've put my name down for the parenting group at the children's centre.")
+    assert fusion.change_stance("I don't want to turn out like my mum.")
+    assert fusion.argues_status_quo("There's no point me going to the group, nothing will change.")

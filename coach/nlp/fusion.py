@@ -213,7 +213,7 @@ _STANCE = re.compile(
     r"\b(want|wanna|wish|(would|'d)( really)? like|hope|hoping|need|needs|have to|has to|got to|must|could|can|able|"
     r"will|'ll|going to|gonna|ready|willing|determined|decided|promise|try|trying|tried|start|started|stop|stopped|"
     r"quit|cut|cutting|booked|(i|i've|we) (rang|phoned|called)|"
-    r"signed up|blocked|changed|poured|told|managed|been to|know|hate|sick of|"
+    r"signed up|blocked|changed|poured|told|managed|been to|know|hate|sick of|put (my|our) names? down|enrolled|"
     r"ashamed|deserve|deserves|do anything|carry on|keep|not had|haven't had|without|off it|poured)\b"
 )
 _CHANGE_TOPIC = re.compile(
@@ -224,8 +224,11 @@ _CHANGE_TOPIC = re.compile(
     r"house|locks?|sorted|sort (myself|my head|it|things|my life)|better|safe|change|lose|losing|keep (him|her) away|"
     r"for (the kids|them|her|him)|sake|worse|any ?more|proud|"
     r"growing up|the way i (did|was)|down the sink|cut down|cutting down|a can|off it|can do (it|this)|"
-    r"whatever it takes|keep them|get them (up|to)|drop-in|(would|will|'d|might|could) help)\b"
+    r"whatever it takes|keep them|get them (up|to)|drop-in|(would|will|'d|might|could) help|end up like|"
+    r"turn out like)\b"
 )
+# "I've got to pick my mum up from the hospital": the speaker's own parent is not the children's care.
+_OWN_PARENT = re.compile(r"\bmy (mum|mam|dad|mother|father|nan|nana|gran|grandad)('s)?\b")
 # "I'm not going to stop him coming round", "I can't just stop": first-person refusal of the change is sustain talk.
 _REFUSED_CHANGE = re.compile(
     r"\b(i'm not|i am not|i won't|i will not|i'm never|i can't|i cannot|i don't need to|no way i'm|not going to)\b"
@@ -235,7 +238,8 @@ _REFUSED_CHANGE = re.compile(
 # "never did me any harm", "nothing wrong with", "what's the point": arguments for the status quo.
 _STATUS_QUO = re.compile(
     r"\b(never (hurt|harmed|killed|did (me|us|them|him|her|anyone|anybody) any harm)|nothing wrong with|"
-    r"turned out (fine|alright|ok|okay)|what's the point|no point (trying|in)|waste of time|never been a problem|"
+    r"turned out (fine|alright|ok|okay)|what's the point|"
+    r"no point (trying|in|(me |us )?(going|doing|changing|stopping))|waste of time|never been a problem|"
     r"doesn't bother (the kids|them)|don't even notice|(they're|they are|kids are) used to it|need a drink to|"
     r"can't (manage|cope) without|don't need (a course|any course|your help|you lot|social services)|"
     r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
@@ -261,7 +265,8 @@ def change_stance(sentence: str) -> bool:
         return False
     if re.search(r"\b(deserve|deserves) (better|a (mum|mam|dad|mother|father))\b", low):
         return True
-    return bool(_FIRST_PERSON.search(low) and _STANCE.search(low) and _CHANGE_TOPIC.search(low))
+    topic = _CHANGE_TOPIC.search(_OWN_PARENT.sub(" ", low))
+    return bool(_FIRST_PERSON.search(low) and _STANCE.search(low) and topic)
 
 
 # A request for an action ("Could you pass me that pen?", "Would you mind turning the telly down?", "Why don't we
