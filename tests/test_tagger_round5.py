@@ -102,3 +102,19 @@ def test_family_talk_forms() -> None:
     assert fusion.change_stance("I've put my name down for the parenting group at the children's centre.")
     assert fusion.change_stance("I don't want to turn out like my mum.")
     assert fusion.argues_status_quo("There's no point me going to the group, nothing will change.")
+
+
+def test_a_short_list_with_a_gathering_opener_is_a_summary() -> None:
+    assert fusion.looks_like_summary(
+        "So, from what you've said, the rent's paid, the fridge is full, and Kai's back at school."
+    )
+    assert not fusion.looks_like_summary("So you went out, and then you came back, and that was it, yes.")
+
+
+def test_a_plain_paraphrase_that_nothing_else_explains_is_a_reflection(tagger: Tagger) -> None:
+    said = tags(
+        tagger,
+        "Your brother takes the boys to football on Saturdays.",
+        "My brother has the boys Saturdays for football.",
+    )
+    assert said == {"simple_reflection"}

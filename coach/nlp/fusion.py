@@ -39,7 +39,20 @@ STATEMENT_ONLY = frozenset(
 # A summary gathers several things: at least this many words and list separators.
 SUMMARY_MIN_WORDS = 20
 SUMMARY_MIN_SEPARATORS = 3
-SUMMARY_OPENERS = ("so ", "so,", "right, so", "let me", "to sum up", "pulling", "over the last", "you've told me")
+SUMMARY_OPENERS = (
+    "so ",
+    "so,",
+    "right, so",
+    "let me",
+    "to sum up",
+    "pulling",
+    "over the last",
+    "you've told me",
+    "you've said",
+    "from what you've said",
+)
+# With an opener that gathers ("So, from what you've said, ..."), a shorter list is a summary too.
+SUMMARY_MIN_WORDS_OPENED = 15
 # Words of a scaling question that asks for a description (open) rather than a number (closed).
 _SCALING_OPEN = re.compile(
     r"\b(why|would it take|look like|looks like|notice|helped|helps|happen|different|moved? up|go from|get from|"
@@ -128,14 +141,15 @@ def reflection_kind(text: str, previous: str, p_complex: float) -> tuple[str, st
 
 def looks_like_summary(text: str) -> bool:
     """A long reflective statement that lists several things (commas, semicolons, 'and')."""
-    low = text.lower().strip()
+    low = _low(text).strip()
     words = low.split()
-    if len(words) < SUMMARY_MIN_WORDS:
+    opened = low.startswith(SUMMARY_OPENERS)
+    if len(words) < (SUMMARY_MIN_WORDS_OPENED if opened else SUMMARY_MIN_WORDS):
         return False
     separators = low.count(",") + low.count(";") + low.count(":") + len(re.findall(r"\band\b", low))
-    return separators >= SUMMARY_MIN_SEPARATORS and (
-        low.startswith(SUMMARY_OPENERS) or separators >= SUMMARY_MIN_SEPARATORS + 1
-    )
+    if opened and len(words) < SUMMARY_MIN_WORDS:  # a short list needs an opener that gathers, not a bare "so"
+        opened = bool(re.match(r"^\W*(so,? )?(from what you've said|you've (said|told me)|to sum up|let me sum)", low))
+    return separators >= SUMMARY_MIN_SEPARATORS and (opened or separators >= SUMMARY_MIN_SEPARATORS + 1)
 
 
 # A scaling question asked with "what" ("What would tell you it had gone up to a five?") asks for a description;
