@@ -118,3 +118,11 @@ def test_a_plain_paraphrase_that_nothing_else_explains_is_a_reflection(tagger: T
         "My brother has the boys Saturdays for football.",
     )
     assert said == {"simple_reflection"}
+
+
+def test_behaviour_with_nothing_said_before_and_of_a_request(tagger: Tagger) -> None:
+    # a reflection reflects something said: with no previous turn the behaviour follows the tags
+    assert tagger.tag(
+        "You've kept every appointment at the clinic this month, that took real commitment."
+    ).behaviour == ("other")
+    assert tagger.tag("Could you pop the lead on the dog before we go out?").behaviour == "other"

@@ -684,7 +684,12 @@ class Tagger:
         result = TagResult(techniques=hits, probabilities=probs)
         tags = {h.tag for h in hits}
         if speaker == "practitioner":
-            result.behaviour = _behaviour(tags, coarse, probs.get(coarse, 0.0) if coarse else 0.0)
+            confidence = probs.get(coarse, 0.0) if coarse else 0.0
+            if coarse == "reflection" and not previous.strip() and not tags & set(REFLECTION_TAGS):
+                confidence = 0.0  # a reflection reflects something said: with nothing before, trust the tags
+            if coarse == "question" and not tags and all(fusion.is_request(text[a:b]) for a, b, _ in sents):
+                coarse = "other"  # "Can you grab the red book for me?": a request for an action, not a question
+            result.behaviour = _behaviour(tags, coarse, confidence)
         else:
             if "change_talk" in tags and "sustain_talk" not in tags:
                 result.talk = "change"
