@@ -25,7 +25,8 @@ DATA = Path(__file__).parent / "data" / "techniques_labelled.yaml"
 # bottom line P 0.83): floors raised for those two and for micro precision. Round 4 (simple/complex by what the
 # reflection adds, gates on meaning-only tags; this set was tuning data): micro precision 0.968 -> 0.972, recall
 # 0.728 -> 0.731 (simple reflection P 0.90 -> 1.00, complex R 0.79 -> 0.86), behaviour 0.847 -> 0.851: floors
-# raised for those, micro P and behaviour.
+# raised for those, micro P and behaviour. Round 5 (causes found on techniques_heldout4; this set was tuning data):
+# micro precision 0.972 -> 0.972, recall 0.731 -> 0.752, behaviour 0.851 -> 0.882: recall and behaviour floors raised.
 MIN_PRECISION: dict[str, float] = {
     "acknowledging_feelings": 0.8,
     "affirmation": 0.6,
@@ -52,8 +53,8 @@ MIN_PRECISION: dict[str, float] = {
     "sustain_talk": 0.9,
 }
 MIN_MICRO_PRECISION = 0.96
-MIN_MICRO_RECALL = 0.65
-MIN_BEHAVIOUR_ACCURACY = 0.82
+MIN_MICRO_RECALL = 0.72
+MIN_BEHAVIOUR_ACCURACY = 0.86
 
 
 @pytest.fixture(scope="module")
