@@ -11,6 +11,7 @@ from coach.nlp.linker import Area, Linker, LinkFeedback, area_names, evaluate, l
 SET = Path(__file__).parent / "data" / "link_set.yaml"
 FINAL2 = Path(__file__).parent / "data" / "link_final2.yaml"
 FINAL3 = Path(__file__).parent / "data" / "link_final3.yaml"
+FINAL4 = Path(__file__).parent / "data" / "link_final4.yaml"
 
 AREAS = [
     Area(
@@ -145,18 +146,18 @@ def test_second_final_set_is_well_formed() -> None:
 
 
 def test_accuracy_on_calibration_set(linker: Linker) -> None:
-    """The 30 cases the shipped weights were fitted on (grouped CV figures: benchmarks/README.md)."""
+    """The 44 cases the shipped weights were fitted on (grouped CV, leave-one-set-out: benchmarks/README.md)."""
     result = evaluate(linker, load_link_set(str(SET)))
-    # Measured: precision 0.884, recall 0.749, F1 0.811 (python benchmarks/linker.py, sum of the three splits;
-    # 0.897 / 0.609 / 0.725 before the second stage, the larger evidence bank and scale readings).
-    assert result["precision"] >= 0.86, result
-    assert result["recall"] >= 0.71, result
-    assert result["f1"] >= 0.78, result
-    # g01-g06, now calibration data too: precision 0.902, recall 0.730, F1 0.807 (was 0.889 / 0.635 / 0.741).
-    result = evaluate(linker, load_link_set(str(FINAL2)))
-    assert result["precision"] >= 0.86, result
+    # Measured (python benchmarks/linker.py, sum of the three splits): precision 0.894, recall 0.721, F1 0.799
+    # (fitted on these and g01-g06 only it was 0.884 / 0.749 / 0.811).
+    assert result["precision"] >= 0.87, result
     assert result["recall"] >= 0.69, result
-    assert result["f1"] >= 0.77, result
+    assert result["f1"] >= 0.78, result
+    # g01-g06: precision 0.920, recall 0.730, F1 0.814.
+    result = evaluate(linker, load_link_set(str(FINAL2)))
+    assert result["precision"] >= 0.88, result
+    assert result["recall"] >= 0.69, result
+    assert result["f1"] >= 0.78, result
 
 
 def test_third_final_set_is_well_formed() -> None:
@@ -171,15 +172,32 @@ def test_third_final_set_is_well_formed() -> None:
 
 
 def test_accuracy_on_third_final_set(linker: Linker) -> None:
-    """h01-h06, written before the logistics, subject-masking and clause-splitting changes, never used to fit or choose
-    anything. Measured once at the end of that work (precision 0.812, recall 0.565, F1 0.667; python
-    benchmarks/linker.py --final3); the floors are a little under, so a change that makes new voices worse fails.
-    After the recall work (second stage, evidence bank, scale readings; each step also reported on this set, chosen on
-    grouped CV): precision 0.829, recall 0.630, F1 0.716 (29 of 46 links found: one link moves recall by 0.02)."""
+    """h01-h06: unseen when first scored (0.812 / 0.565 / 0.667), seen and reported after every step since, and
+    calibration data from linker2's work on (fitted on, so in-sample here): precision 0.886, recall 0.674, F1 0.765.
+    Leave-one-set-out, i.e. fitted without h01-h06: the same 0.886 / 0.674 / 0.765."""
     result = evaluate(linker, load_link_set(str(FINAL3)))
+    assert result["precision"] >= 0.85, result
+    assert result["recall"] >= 0.63, result
+    assert result["f1"] >= 0.72, result
+
+
+def test_fourth_final_set_is_well_formed() -> None:
+    cases = load_link_set(str(FINAL4))
+    assert [c["id"] for c in cases] == [f"i0{i}" for i in range(1, 9)]
+    for case in cases:
+        ids = {a.id for a in case["areas"]}
+        assert 2 <= len(ids) <= 4
+        assert all(set(labels) <= ids for _t, labels in case["sentences"])
+    assert sum(1 for c in cases for _t, labels in c["sentences"] if not labels) >= 50
+
+
+def test_accuracy_on_fourth_final_set(linker: Linker) -> None:
+    """i01-i08: scored once unseen at 01:10 (0.778 / 0.680 / 0.725), then calibration data (fitted on, in-sample
+    here): precision 0.820, recall 0.709, F1 0.760. Leave-one-set-out, fitted without i01-i08: 0.787 / 0.718 / 0.751."""
+    result = evaluate(linker, load_link_set(str(FINAL4)))
     assert result["precision"] >= 0.79, result
-    assert result["recall"] >= 0.58, result
-    assert result["f1"] >= 0.67, result
+    assert result["recall"] >= 0.67, result
+    assert result["f1"] >= 0.72, result
 
 
 # Areas whose titles name the child and an everyday subject ("the twins"), as practitioners write them.
@@ -236,6 +254,34 @@ def test_run_without_full_stops_or_commas_is_cut_at_clauses(linker: Linker) -> N
     assert any(s.startswith("Bethan said the rent is paid") for s in sents), sents
 
 
+def test_notes_run_together_are_cut_before_irregular_verbs_and_lower_case_subjects(linker: Linker) -> None:
+    """'Jac came down ...', 'I rang ...', 'school told me ...' start a clause as 'Jac showed' does, so a line of notes
+    run together does not become one sentence scored for every area it touches."""
+    text = (
+        "Bethan said the rent is paid up to date and she has kept the statement for me to see Jac came down and "
+        "showed me his drawing of a dinosaur school told me this morning he has been in every day this week"
+    )
+    sents = [s.text for s in linker.split(text)]
+    assert any(s.startswith("Jac came down") for s in sents), sents
+    assert any(s.startswith("school told me") for s in sents), sents
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Present: Bethan (mum), Jac, the school nurse, the dentist's receptionist and me.",
+        "\u2022 Attendees: mum, class teacher, SENCo, health visitor, me",
+        "Agenda: rent, school attendance, the boys' dental check-ups.",
+    ],
+)
+def test_a_list_of_who_was_there_or_an_agenda_links_to_nothing(linker: Linker, line: str) -> None:
+    """A line listing those present or a meeting's agenda names areas' words (school, dentist) but is no evidence."""
+    text = f"{line}\nBethan showed me the rent statement, which is now up to date."
+    results = {r.area: [s.text for s in r.sentences] for r in linker.link(text, TITLED)}
+    assert all(not any(t in line for t in texts) for texts in results.values()), results
+    assert "money" in results, results
+
+
 def test_names_opening_two_sentences_of_the_area_texts_are_masked() -> None:
     """ "Bethan is behind with the rent." / "Bethan pays the rent" make Bethan a name; a common noun that opens two
     sentences but is also written in lower case ("Contact ... weekly contact") is not one."""
@@ -281,7 +327,8 @@ def test_second_stage_weights_of_other_features_are_refused(tmp_path, monkeypatc
 def test_evidence_bank_has_no_paraphrase_of_a_labelled_sentence(linker: Linker) -> None:
     """The bank is not refitted per fold of the grouped CV, so an example that restates a labelled sentence would
     flatter the measured accuracy: every example stays below cosine 0.68 to every sentence of the labelled sets."""
-    sentences = [t for path in (SET, FINAL2, FINAL3) for c in load_link_set(str(path)) for t, _ in c["sentences"]]
+    paths = (SET, FINAL2, FINAL3, FINAL4)
+    sentences = [t for path in paths for c in load_link_set(str(path)) for t, _ in c["sentences"]]
     examples = [x for _about, xs in linker.evidence_bank() for x in xs]
     assert len(examples) >= 400
     sims = linker.embed(examples) @ linker.embed(sentences).T
