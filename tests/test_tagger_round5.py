@@ -126,3 +126,14 @@ def test_behaviour_with_nothing_said_before_and_of_a_request(tagger: Tagger) -> 
         "You've kept every appointment at the clinic this month, that took real commitment."
     ).behaviour == ("other")
     assert tagger.tag("Could you pop the lead on the dog before we go out?").behaviour == "other"
+
+
+def test_authority_said_as_law_role_or_a_statutory_step(tagger: Tagger) -> None:
+    for text in (
+        "The council has to check on every child who is reported to us, by law.",
+        "I'm here as the children's social worker today, so my focus is on Kai and Mia.",
+        "I can't promise that what you say today won't go in my report.",
+        "If the drinking doesn't stop, we could be looking at care proceedings.",
+    ):
+        assert "authority_transparency" in tags(tagger, text), text
+    assert not fusion.warns_of_statutory_step("If the plan works, the conference will end it in six months.")

@@ -447,7 +447,9 @@ _AUTHORITY = re.compile(
     r"\b(legal duty|statutory|duty to|my (job|role) (is|means)|part of my (job|role)|i work for (children's|social)|"
     r"can't keep (this|that|it|what)|can't promise to keep|(have|need) to (pass|share) (that|this|it) on|"
     r"(isn't|is not|not) (mine|my decision|up to me)( alone)?|i (don't|do not) make the (final )?decision|"
-    r"the (final )?decision (isn't|is not) mine)\b"
+    r"the (final )?decision (isn't|is not) mine|by law|the law says|required by law|legally (required|obliged)|"
+    r"can't promise (that )?(what|anything|everything) you (tell|say)|i'm here as (the|a) (children's|child's)|"
+    r"can't keep (it|this|that|things) (to myself|between us|secret|confidential))\b"
 )
 
 
@@ -509,6 +511,19 @@ _NO_CHANGE_IF = re.compile(
 def is_no_change_consequence(sentence: str) -> bool:
     """'If things don't change, ...': a consequence of no change, told honestly."""
     return bool(_NO_CHANGE_IF.search(_low(sentence)))
+
+
+# A statutory step named as the consequence ("..., the next step could be a child protection conference").
+_STATUTORY_STEP = re.compile(
+    r"\b(child protection (conference|plan)|case conference|court|care proceedings|legal (advice|meeting|planning)|"
+    r"strategy (meeting|discussion)|public law outline|pre-proceedings)\b"
+)
+
+
+def warns_of_statutory_step(sentence: str) -> bool:
+    """'If things don't get better, the next step could be a conference': what could happen, told honestly."""
+    low = _low(sentence)
+    return bool(_NO_CHANGE_IF.search(low) and _STATUTORY_STEP.search(low))
 
 
 # Where a room or a place is ("The meeting room is on the second floor") is not an explanation of the process.

@@ -857,9 +857,14 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
     for a, b, _ in sents:  # the worker's duty, role or limits of their say, stated plainly: authority transparency
         sentence = text[a:b]
         covered = any(h.tag == "authority_transparency" and h.start < b and a < h.end for h in out)
-        if not covered and not fusion.is_question_sentence(sentence) and fusion.is_authority_statement(sentence):
-            end = a + len(sentence.rstrip())
+        if covered or fusion.is_question_sentence(sentence):
+            continue
+        end = a + len(sentence.rstrip())
+        if fusion.is_authority_statement(sentence):
             out.append(TechniqueHit("authority_transparency", 0.75, a, end, "rule: the worker's duty, role or limits"))
+        elif fusion.warns_of_statutory_step(sentence):
+            why = "rule: what could happen if things do not change (a statutory step)"
+            out.append(TechniqueHit("authority_transparency", 0.75, a, end, why))
     return out
 
 
