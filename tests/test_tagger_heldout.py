@@ -56,8 +56,9 @@ DATA4 = Path(__file__).parent / "data" / "techniques_heldout4.yaml"
 # techniques_heldout4.yaml (246 items), written before round 5 and measured once by the lead before and after round 4:
 # micro P 0.857 -> 0.866, R 0.667 -> 0.670, macro P 0.865 -> 0.876, behaviour 0.774 -> 0.784. It was then tuning data
 # for round 5 (acknowledgements by frame, exception marks, question kind by form, put-downs, pushback and affirmation
-# by their words, child focus by wording, unexplained paraphrases as reflections, behaviour with no previous turn):
-# micro P 0.866 -> 0.959, R 0.670 -> 0.816, macro P 0.876 -> 0.978, behaviour 0.784 -> 0.913; lowest tag
+# by their words, child focus by wording, unexplained paraphrases as reflections, behaviour with no previous turn,
+# authority by law, role or statutory step): micro P 0.866 -> 0.960, R 0.670 -> 0.831, macro P 0.876 -> 0.980,
+# behaviour 0.784 -> 0.913; lowest tag
 # closed_question 0.82 (27 of 33: four of the six wrong ones are short-fact questions the set labels open, "How old
 # was Tobias when he started walking?", "Which school does Amara go to now?", which TECHNIQUES.md calls closed).
 # The other sets after round 5 (precision unchanged or up): heldout micro P 0.985, R 0.782, behaviour 0.876; heldout2
@@ -66,7 +67,7 @@ FLOORS = {
     "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.76, "behaviour": 0.85, "min_items": 10},
     "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.83, "behaviour": 0.90, "min_items": 8},
     "heldout3": {"path": DATA3, "macro": 0.96, "tag": 0.78, "recall": 0.80, "behaviour": 0.86, "min_items": 4},
-    "heldout4": {"path": DATA4, "macro": 0.96, "tag": 0.78, "recall": 0.79, "behaviour": 0.89, "min_items": 4},
+    "heldout4": {"path": DATA4, "macro": 0.96, "tag": 0.78, "recall": 0.81, "behaviour": 0.89, "min_items": 4},
 }
 # Known gaps, recorded rather than hidden (none at present: every tag with enough items is recognised at least once).
 UNRECOGNISED: dict[str, set[str]] = {}
