@@ -75,6 +75,7 @@ _COMPUTED_FEATURES = (
     "bank_vote",
     "scale_line",
     "scale_margin",
+    "own_plan",
 )
 # Computed by Linker.features but left out of the model: dropping them did not lower the grouped CV over the 44
 # calibration cases, and dropping bank_margin (how far the area's bank score beats the other areas' and the
@@ -314,6 +315,44 @@ def logistics_only(sentence: str) -> float:
     for r in LOGISTICS_RES:
         rest = r.sub(" ", rest)
     return cues * (1.0 - substance(rest))
+
+
+# The worker's own plans, next steps, reminders to self and reflections on their own practice are about no area (a
+# plan is not evidence about the family): "I will ring the school nurse", "Next steps: ...", "Me: chase housing",
+# "todo: ...", "chase HV re weigh", "I think I asked too many closed questions", "Next time I want to ...". An action
+# already taken that shows something about the family ("I passed the plate to the police", "I noticed ...", "I asked
+# her ...") is not matched: a reporting verb after "I" leaves the line to the other features.
+_PLAN_HEAD_RE = re.compile(
+    r"^\W*(?:next\s*steps?|next|plan|plans|to\s*do|todo|actions?|me|for me|worker|sw)\s*(?::|-\s)", re.IGNORECASE
+)
+_PLAN_IMPERATIVE_RE = re.compile(
+    r"^\W*(?:chase|ring|phone|call|email|e-mail|check|send|book|arrange|refer|follow up|request|contact|write to)\b\s+"
+    r"(?!(?:was|were|is|are|had|has)\b)",
+    re.IGNORECASE,
+)
+_OWN_FUTURE_RE = re.compile(
+    r"^\W*(?:(?:next time|next visit|next week)\b[ ,:]*)?I(?:'ll|'d like| will| would like| need to| want to|"
+    r" wanted to| am going to|'m going to|"
+    r" plan to| intend to| hope to| must| should| could have| should have| also want)\b",
+    re.IGNORECASE,
+)
+_OWN_PRACTICE_RE = re.compile(
+    r"^\W*I\s+(?:think I|feel I|felt I|was too|went too|missed|let\b|ran out|found it hard|was pleased|acknowledged"
+    r"|felt (?:a bit |very |quite |so )?(?:rushed|hurried|flustered|out of my depth)"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
+def own_plan(sentence: str) -> float:
+    """1 for the worker's own plan / next step / reminder / reflection on their own practice, else 0."""
+    if _PLAN_HEAD_RE.match(sentence) or _PLAN_IMPERATIVE_RE.match(sentence):
+        return 1.0
+    if re.match(r"^\W*(?:next time|next visit)\b", sentence, re.IGNORECASE):
+        return 1.0
+    if _OWN_FUTURE_RE.match(sentence) or _OWN_PRACTICE_RE.match(sentence):
+        return 1.0
+    return 0.0
 
 
 def substance(sentence: str) -> float:
@@ -1100,6 +1139,7 @@ class Linker:
             feats[:, j, 13] = bank[:, j] - np.maximum(others, bg_top)
         feats[:, :, _COMPUTED_FEATURES.index("logistics")] = np.array([logistics_only(s) for s in sentences])[:, None]
         feats[:, :, _COMPUTED_FEATURES.index("substance")] = np.array([substance(s) for s in sentences])[:, None]
+        feats[:, :, _COMPUTED_FEATURES.index("own_plan")] = np.array([own_plan(s) for s in sentences])[:, None]
         # Per area, how far above the other sentences this one fits: area texts differ in how close any sentence
         # can get, and this puts every area on one scale. The reference is the text's own sentences pooled with
         # the background bank (sentences about no area), so a one-sentence draft is still on the same scale.
