@@ -338,6 +338,7 @@ _OWN_FUTURE_RE = re.compile(
 )
 _OWN_PRACTICE_RE = re.compile(
     r"^\W*I\s+(?:think I|feel I|felt I|was too|went too|missed|let\b|ran out|found it hard|was pleased|acknowledged"
+    r"|(?:did not|didn't|forgot to|never) (?:ask|name|mention|explore|raise|get to)"
     r"|felt (?:a bit |very |quite |so )?(?:rushed|hurried|flustered|out of my depth)"
     r")\b",
     re.IGNORECASE,
@@ -348,7 +349,11 @@ def own_plan(sentence: str) -> float:
     """1 for the worker's own plan / next step / reminder / reflection on their own practice, else 0."""
     if _PLAN_HEAD_RE.match(sentence) or _PLAN_IMPERATIVE_RE.match(sentence):
         return 1.0
-    if re.match(r"^\W*(?:next time|next visit)\b", sentence, re.IGNORECASE):
+    if re.match(
+        r"^\W*(?:next time|next visit|will (?:see|ring|call|phone|visit|check|ask|chase|send|book|refer))\b",
+        sentence,
+        re.IGNORECASE,
+    ):
         return 1.0
     if _OWN_FUTURE_RE.match(sentence) or _OWN_PRACTICE_RE.match(sentence):
         return 1.0
