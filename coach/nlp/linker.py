@@ -46,8 +46,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # The logistic model over FEATURES lives in prompts/reflection/linker/weights.json (features, weights, bias and
-# the decision threshold), written by `python benchmarks/linker.py --fit` from the 44 calibration cases of
-# tests/data/link_set.yaml and link_final2-4.yaml. A file whose feature list differs from FEATURES is refused
+# the decision threshold), written by `python benchmarks/linker.py --fit` from the 52 calibration cases of
+# tests/data/link_set.yaml and link_final2-5.yaml. A file whose feature list differs from FEATURES is refused
 # (stale weights would silently score nonsense).
 _COMPUTED_FEATURES = (
     "title",
