@@ -149,7 +149,7 @@ def _answers(case: cases.CaseView) -> dict[str, str]:
         f"area:{school.id}:scale": "7",
         "what-i-said": ('I asked her what a good week looks like. She said "You lot are always poking your nose in."'),
         "risk-and-safety": (
-            "Mali was left alone in the house on Saturday night. "
+            "Mali was left alone in the house on Saturday night while mum was out drinking. "
             "Her nan now visits every day and would step in if needed."
         ),
     }
