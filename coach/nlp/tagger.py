@@ -199,7 +199,7 @@ def looks_english(text: str) -> bool:
     other = sum(w in _OTHER_STOP or bool(_WELSH_START.match(w)) for w in words) / len(words)
     if english >= 0.12 and other <= english:
         return True
-    content = [_base(w) for w in words if len(_base(w)) >= 3]
+    content = [b for b in map(_base, words) if len(b) >= 3]
     if other > 0 or len(content) < 3:
         return False
     vocabulary = _english_vocabulary()

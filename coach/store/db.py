@@ -80,26 +80,23 @@ class UpgradeResult:
         return text
 
 
-def _busy_timeout() -> float:
-    raw = os.environ.get("COACH_DB_BUSY_TIMEOUT")
+def _env_seconds(name: str, default: float) -> float:
+    """A number of seconds from the environment variable `name`, or `default` when it is unset or empty."""
+    raw = os.environ.get(name)
     if not raw:
-        return DEFAULT_BUSY_TIMEOUT
+        return default
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
-        raise StoreError(f"COACH_DB_BUSY_TIMEOUT must be a number of seconds, got {raw!r}.") from None
-    return max(0.0, value)
+        raise StoreError(f"{name} must be a number of seconds, got {raw!r}.") from None
+
+
+def _busy_timeout() -> float:
+    return max(0.0, _env_seconds("COACH_DB_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
 
 
 def _connect_timeout() -> int:
-    raw = os.environ.get("COACH_DB_CONNECT_TIMEOUT")
-    if not raw:
-        return DEFAULT_CONNECT_TIMEOUT
-    try:
-        value = float(raw)
-    except ValueError:
-        raise StoreError(f"COACH_DB_CONNECT_TIMEOUT must be a number of seconds, got {raw!r}.") from None
-    return max(1, int(value))
+    return max(1, int(_env_seconds("COACH_DB_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)))
 
 
 def parse_url(url: str) -> URL:
