@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 from textual.widgets import OptionList, Static
 
-from coach.cli import main
 from coach.paths import SESSIONS_DIR
 from coach.services import cases
 from coach.tui.app import CoachApp
@@ -63,16 +63,6 @@ async def test_markup_like_text_is_shown_as_typed_in_the_cases_screen(sqlite_url
 
 
 # ---- the command line -------------------------------------------------------------------------------------------
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
 def _clear_failure(code: int, err: str) -> None:
     assert code != 0
     assert err.startswith("coach: ") or "Error:" in err, err

@@ -14,22 +14,12 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from coach import __version__
-from coach.cli import main
 from coach.paths import SESSIONS_DIR
 
 BAD_DIR = Path(__file__).parent / "data" / "bad_imports"
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def run_coach(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
