@@ -68,8 +68,25 @@ def _app(url: str) -> CoachApp:
     return CoachApp(db_url=url, load_models=False)
 
 
+async def _steady(pilot) -> None:
+    """Cursors stop blinking, so the shot does not depend on how long the steps took: a text cursor blinks
+    every 0.5 s, and on a loaded machine the 0.3 s pauses can run past a blink (CI caught the reflect
+    screen's cursor off once). A TextArea caches its lines with the cursor left out of the key once blinking
+    is off, so its cache is dropped (notify_style_update) to draw the cursor again."""
+    for widget in pilot.app.screen.query("*"):
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+            widget.notify_style_update()
+            widget.refresh()
+    await pilot.pause()
+
+
 def test_home(snap_compare, workspace: str) -> None:
-    assert snap_compare(_app(workspace), run_before=_ready)
+    async def ready(pilot) -> None:
+        await _ready(pilot)
+        await _steady(pilot)
+
+    assert snap_compare(_app(workspace), run_before=ready)
 
 
 def test_cases(snap_compare, workspace: str) -> None:
@@ -77,6 +94,7 @@ def test_cases(snap_compare, workspace: str) -> None:
         await _ready(pilot)
         pilot.app.action_open("cases")
         await pilot.pause(0.3)
+        await _steady(pilot)
 
     assert snap_compare(_app(workspace), run_before=open_cases)
 
@@ -94,6 +112,7 @@ def test_reflect_writing(snap_compare, workspace: str) -> None:
         choices.highlighted = next(i for i, o in enumerate(choices.options) if (o.id or "").startswith("case-"))
         await pilot.press("enter")
         await pilot.pause(0.3)
+        await _steady(pilot)
 
     assert snap_compare(_app(workspace), run_before=start_writing)
 
@@ -103,6 +122,7 @@ def test_rehearse_picker(snap_compare, workspace: str) -> None:
         await _ready(pilot)
         pilot.app.action_open("rehearse")
         await pilot.pause(0.3)
+        await _steady(pilot)
 
     assert snap_compare(_app(workspace), run_before=open_rehearse)
 
@@ -116,5 +136,6 @@ def test_rehearse_chat_opening(snap_compare, workspace: str) -> None:
         await _ready(pilot)
         await pilot.app.push_screen(RehearseScreen("drinking-toddler", seed=0))
         await pilot.pause(0.3)
+        await _steady(pilot)
 
     assert snap_compare(_app(workspace), run_before=start)
