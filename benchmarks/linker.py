@@ -14,15 +14,15 @@ g01-g06, h01-h06, i01-i08 and j01-j08 were final sets; once scored and looked at
 bring other writers' voices (shorthand notes, logistics lines, bullet points, case-note summaries).
 
 Grouped CV: the 52 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
-folds' cases only (same recipe as --fit: first-stage logistic weights; the second stage, over first-stage logits of
-a sentence, its neighbours and the other areas, fitted on inner grouped out-of-fold first-stage logits; then the
-best-F1 threshold with precision >= 0.88 on those inner out-of-fold scores) and its decisions pooled, so every case
-is scored by a model that never saw it. This estimates how the method (not the shipped weights) generalises to a new
-case; "c", "f", "g", "h", "i" and "j" are the c01-c18, f01-f06, g01-g06, h01-h06, i01-i08 and j01-j08 parts of the
+folds' cases only (same recipe as --fit: first-stage logistic weights; the second stage, over first-stage logits of a
+sentence, its neighbours, the other areas and the whole text, fitted on inner grouped out-of-fold first-stage logits;
+then the best-F1 threshold with precision >= 0.88 on those inner out-of-fold scores) and its decisions pooled, so every
+case is scored by a model that never saw it. This estimates how the method (not the shipped weights) generalises to a
+new case; "c", "f", "g", "h", "i" and "j" are the c01-c18, f01-f06, g01-g06, h01-h06, i01-i08 and j01-j08 parts of the
 same pooled run. Leave-one-set-out ("loso") holds out one writer's set at a time (c, f, g, h, i, j) and fits on the
 other five: the harder estimate, closer to a new writer's reflections. The evidence bank
-(prompts/reflection/linker/evidence.yaml) is not refitted per fold: none of its examples may be a near-paraphrase
-of a labelled sentence (cosine >= 0.68 to any sentence of the 52 cases), or CV would flatter it.
+(prompts/reflection/linker/evidence.yaml) is not refitted per fold: none of its examples may be a near-paraphrase of a
+labelled sentence (cosine >= 0.68 to any sentence of the 52 cases), or CV would flatter it.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
