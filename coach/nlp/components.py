@@ -46,6 +46,9 @@ SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "y
 HOW_FACT = frozenset("old many much long often far soon".split())
 # "What time / what date / what's the name...?" ask for one short fact: closed (TECHNIQUES.md), like "how old"
 WHAT_FACT = frozenset("time date day year age number name names address postcode colour size class".split())
+# ... and those that ask for a point in time or an age whatever verb follows ("What time did he get in?", "What year
+# is Harper in?"); "What time of day is hardest?" asks for a view.
+WHAT_WHEN = frozenset("time date year age".split())
 # Verbs of telling: "Can you describe...?" invites a story (open), like "Tell me..."
 TELL_VERBS = frozenset("tell describe explain talk walk".split())
 FILLER = {"so", "and", "but", "okay", "ok", "well", "right", "now", "um", "uh", "then", "oh", "alright", ","}
@@ -112,6 +115,8 @@ def _asks_view_at_end(words: list) -> bool:
 def _what_fact(words: list) -> bool:
     """'What time/date/...', "What's the name of...": a what-question whose answer is one short fact."""
     low = [w.lower_ for w in words[:5]]
+    if len(low) > 2 and low[1] in WHAT_WHEN and low[2] != "of":  # "What time did Kobe get in?" asks for a time
+        return True
     if len(low) > 1 and low[1] in WHAT_FACT:  # not "What time of day is hardest?" nor "What name would you give it?"
         return low[2:3] != ["of"] and low[2:3] not in (["would"], ["do"], ["did"], ["will"], ["might"])
     return low[1:3] in (["'s", "the"], ["is", "the"], ["'s", "his"], ["'s", "her"], ["is", "his"], ["is", "her"]) and (
@@ -282,6 +287,9 @@ DIRE = frozenset("prison jail inside dead care homeless gutter".split())
 SOFT_WARNING = frozenset("might may could honest worried afraid worry scared frightened".split())
 HURT = frozenset("upsetting hurting upset hurt worrying scaring frightening letting damaging ashamed".split())
 ASKING_YOU = frozenset("do would are were will could can should".split())
+# What a threat says will be lost or imposed ("Carry on like this and the kids go into care"); "Keep this up and
+# you'll have them home by summer" encourages.
+LOSS = frozenset("court courts care lose losing lost never removed taken police proceedings gone".split())
 KIND_OF = frozenset("mother mum mam father dad parent person man woman".split())
 # "you're a drunk": a label for the person (only right after "you are a/an", so "in danger" is never a label)
 LABELS = frozenset("drunk alcoholic junkie addict liar failure disgrace danger waster joke bully".split())
@@ -307,6 +315,9 @@ def _rhetorical(low: list[str], text: str) -> str | None:
         if low[k : k + 2] == ["do", "you"] and low[k + 2] in {"know", "realise", "realize"} and low[k + 3] == "how":
             if set(low[k + 4 : k + 10]) & HURT:
                 return f"guilt trip 'do you {low[k + 2]} how...'"
+    carry = re.match(r"^(keep (this|that) up|carry on (like (this|that)|this way|the way you are)) and (.*)$", text)
+    if carry and set(carry.group(5).split()) & LOSS:  # "Keep this up and the court will decide for you"
+        return f"threat '{' '.join(carry.group(1).split())} and...' with a loss"
     start = low[1:] if low[:1] == ["oh"] else low
     if start[:1] and start[0] in {"yes", "yeah", "right", "sure"} and start[1:3] == [",", "because"]:
         return f"sarcasm '{start[0]}, because...'"  # "Yeah, because that went so well": mock agreement
@@ -322,8 +333,10 @@ def judgement(sent: Span) -> tuple[str, int, int, float, str] | None:
     if not toks:
         return None
     first = next((i for i, w in enumerate(low) if w not in FILLER and not toks[i].is_punct), len(low))
-    if low[first : first + 2] == ["why", "not"] and first + 2 < len(toks) and toks[first + 2].pos_ == "VERB":
-        return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why not {toks[first + 2].text}'"
+    if low[first : first + 2] == ["why", "not"]:  # "Why not (just) ring the GP?"
+        k = first + 2 + (low[first + 2 : first + 3] == ["just"])
+        if k < len(toks) and toks[k].pos_ == "VERB":
+            return "persuasion", sent.start, sent.end, 0.75, f"rule: advice 'why not {toks[k].text}'"
     if low[first : first + 4] == ["why", "do", "n't", "you"] and first + 4 < len(toks):
         verb = toks[first + 4]
         if verb.pos_ == "VERB" and verb.lower_ not in INVITING:  # "why don't you tell me..." invites, not advises

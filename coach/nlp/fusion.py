@@ -98,10 +98,16 @@ FEELINGS: dict[str, str] = {
     "tiredness": r"tired|exhausted|shattered|worn (out|down)|worn you|knackered|drained|weary|running on nothing",
     "weariness": r"fed up|sick of|sick and tired|had enough|tired of",
     "difficulty": r"(?<!worked )(?<!working )(?<!work )hard(?! work)|difficult|tough|struggl\w*|overwhelm\w*|too much",
-    "relief": r"relie\w*|glad|happy|pleased|proud|hop(e|es|ing|eful)|excited|grateful",
+    "relief": r"relie\w*|(?<!not )(?<!n't )(glad|happy|pleased)|proud|hop(e|es|ing|eful)|excited|grateful",
     "stuck": r"stuck|trapped|helpless|hopeless|powerless|torn|confused",
     "love": r"love|loves|loving|miss(es|ing)?|care (about|for)",
+    # a dislike or a wish against something: "You're not happy with the nursery" says back "I don't like the nursery",
+    # "You'd rather they didn't stay over" says back "I don't want them staying over" (said back only, never new)
+    "preference": r"(don't|do not|doesn't|didn't) (like|want)|not (happy|keen|pleased|comfortable)|unhappy|hate|"
+    r"can't stand|(would|'d) rather|prefer",
 }
+# Families that count only as said back: a reflection naming one the person did not name adds no feeling by it.
+SAID_BACK_ONLY = frozenset(("preference",))
 _FEELING = {name: re.compile(rf"\b({words})\b") for name, words in FEELINGS.items()}
 
 
@@ -118,7 +124,7 @@ def complex_mark(text: str, previous: str) -> str | None:
         return "both sides or the unsaid part"
     if _MEANING.search(low):
         return "names what it means to them"
-    new = feelings_named(low) - feelings_named(prev)
+    new = feelings_named(low) - feelings_named(prev) - SAID_BACK_ONLY
     if new:
         return f"a feeling they did not name ({', '.join(sorted(new))})"
     amplified = {m.group(0) for m in _AMPLIFY.finditer(low)}
@@ -132,7 +138,8 @@ def reflection_kind(text: str, previous: str, p_complex: float) -> tuple[str, st
     mark = complex_mark(text, previous)
     if mark:
         return "complex", mark
-    if feelings_named(text):
+    named = feelings_named(text)
+    if named - SAID_BACK_ONLY or named & feelings_named(previous):
         return "simple", "says back a feeling they named"
     if p_complex >= COMPLEX_HEAD:
         return "complex", f"adds meaning, by the reflection classifier (complex {p_complex:.2f})"
@@ -149,6 +156,7 @@ def looks_like_summary(text: str) -> bool:
     separators = low.count(",") + low.count(";") + low.count(":") + len(re.findall(r"\band\b", low))
     if opened and len(words) < SUMMARY_MIN_WORDS:  # a short list needs an opener that gathers, not a bare "so"
         opened = bool(re.match(r"^\W*(so,? )?(from what you've said|you've (said|told me)|to sum up|let me sum)", low))
+        opened = opened or bool(re.match(r"^\W*so,? (there's|that's) ", low))  # "So there's the move, the baby and..."
     return separators >= SUMMARY_MIN_SEPARATORS and (opened or separators >= SUMMARY_MIN_SEPARATORS + 1)
 
 
@@ -257,7 +265,9 @@ _STATUS_QUO = re.compile(
     r"doesn't bother (the kids|them)|don't even notice|(they're|they are|kids are) used to it|need a drink to|"
     r"can't (manage|cope) without|don't need (a course|any course|your help|you lot|social services)|"
     r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
-    r"be worse without|(doesn't|does not|didn't|did not|won't|will not) work for (me|us))\b"
+    r"be worse without|(doesn't|does not|didn't|did not|won't|will not) work for (me|us)|"
+    r"(i|we) (can't|cannot|won't|will not|'m not going to|am not going to) (do|go to|attend|be doing) "
+    r"(the|that|this|any|your|those|a) (course|group|programme|program|classes|sessions?|parenting))\b"
 )
 
 
@@ -424,6 +434,7 @@ def is_autonomy_statement(sentence: str) -> bool:
 # or invites the person's ideas.
 _PERMISSION = re.compile(
     r"^\W*(sorry,? |oh,? |so,? |right,? )?(is it (alright|all right|ok|okay|fine)( with you)? if i|(can|could|may) i|"
+    r"am i (ok|okay|alright|all right) to|"
     r"do you mind if i|would you mind if i|mind if i|shall i|should i|do you want me to|would you like me to)\b"
 )
 _TALK_WORDS = re.compile(
@@ -447,7 +458,8 @@ _AUTHORITY = re.compile(
     r"\b(legal duty|statutory|duty to|my (job|role) (is|means)|part of my (job|role)|i work for (children's|social)|"
     r"can't keep (this|that|it|what)|can't promise to keep|(have|need) to (pass|share) (that|this|it) on|"
     r"(isn't|is not|not) (mine|my decision|up to me)( alone)?|i (don't|do not) make the (final )?decision|"
-    r"the (final )?decision (isn't|is not) mine|by law|the law says|required by law|legally (required|obliged)|"
+    r"the (final )?decision (isn't|is not) mine|i'm not the (one|person) who (decides|makes the decision)|"
+    r"by law|the law says|required by law|legally (required|obliged)|"
     r"can't promise (that )?(what|anything|everything) you (tell|say)|i'm here as (the|a) (children's|child's)|"
     r"can't keep (it|this|that|things) (to myself|between us|secret|confidential))\b"
 )
@@ -773,3 +785,48 @@ def affirms(sentence: str) -> bool:
     """A statement recognising the person's strength, effort or achievement, with no sign of sarcasm."""
     low = _low(sentence)
     return bool(_AFFIRMS.search(low)) and not _SARCASM.search(low) and not is_question_sentence(low)
+
+
+# "Say we're sitting here next Easter and the plan has worked.", "Suppose the court case is over.": a hypothetical set
+# up for the question that follows (a preferred-future question), not an explanation of the process.
+_SETUP = re.compile(r"^\W*(so,? |okay,? |right,? )?(say|suppose|supposing|imagine|picture|let's say|fast forward)\b")
+
+
+def is_hypothetical_setup(sentence: str) -> bool:
+    """A statement that sets up a hypothetical for the question after it."""
+    low = _low(sentence)
+    return bool(_SETUP.search(low)) and not is_question_sentence(low)
+
+
+# "Once my report is finished, my manager reads it...": the steps that follow, told in order (explaining the process).
+# With no mark of duty, honesty or consequence it is not authority transparency, whatever its meaning is near to.
+_SEQUENCE = re.compile(r"^\W*(so,? )?(once|after (today|this|that|the|i|we)|first,? |next,? |when (my|the|i|we)\b)")
+_AUTHORITY_MARK = re.compile(
+    r"\b(duty|have to|has to|must|honest|upfront|straight with|share|pass (it |that |this )?on|can't keep|court|"
+    r"role|job|law|legal|if (things|nothing|it|you|the)|unless|decid\w*|decision|risk|safe|police)\b"
+)
+
+
+def tells_sequence(sentence: str) -> bool:
+    """Steps told in order ('Once ..., then ...') with no duty, honesty, risk or consequence in them."""
+    low = _low(sentence)
+    return bool(_SEQUENCE.search(low)) and not _AUTHORITY_MARK.search(low) and not is_question_sentence(low)
+
+
+# "You know Kobe better than anyone": recognition of the person's knowledge, never a put-down.
+_EXPERTISE = re.compile(r"\b(you know (\w+ )?better than|nobody knows (\w+ )?better|you're the expert)\b")
+
+
+def recognises_expertise(sentence: str) -> bool:
+    """The worker says the person knows best (their child, their family)."""
+    return bool(_EXPERTISE.search(_low(sentence)))
+
+
+# "You sound exhausted.": said with nothing before it to reflect, naming the feeling one sees validates it.
+_SEEN_FEELING = re.compile(r"^\W*(so,? )?you (sound|seem|look)\b")
+
+
+def names_seen_feeling(sentence: str) -> bool:
+    """'You sound/seem/look <feeling>' (the worker names the feeling they see)."""
+    low = _low(sentence)
+    return bool(_SEEN_FEELING.search(low)) and bool(feelings_named(low) - SAID_BACK_ONLY)

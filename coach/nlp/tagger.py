@@ -555,11 +555,14 @@ class Tagger:
                 ignored = QUESTION_TAGS if span.label_ == "confrontation" else ("open_question", "closed_question")
                 # a put-down by form outweighs warmth guessed from meaning alone ("That's a pretty selfish way to
                 # look at it" is near no acknowledgement; praise by its words was checked above)
+                # a threat by form outweighs the honest warning guessed from meaning alone ("Keep this up and the
+                # court will make the decision for you" is near "If things don't change, we may have to go to court")
+                threat = span._.why.startswith("rule: threat")
                 weak = [
                     h
                     for h in hits
                     if span.label_ == "confrontation"
-                    and h.tag in ("acknowledging_feelings", "affirmation")
+                    and (h.tag in ("acknowledging_feelings", "affirmation") or (threat and h.tag in CP_INPUT_TAGS))
                     and not h.why.startswith("rule:")
                     and h.start < b
                     and a < h.end
@@ -619,6 +622,12 @@ class Tagger:
                     if not inside:  # nothing else explains the sentence
                         why = f"rule: framed as a reflection of what they said; {kind}: {kind_why}"
                         add(f"{kind}_reflection", 0.7, a, a + len(text[a:b].rstrip()), why)
+            if not has_prev:  # "You sound exhausted." with nothing said before: validation of the feeling seen
+                for h in hits:
+                    seen = fusion.names_seen_feeling(text[h.start : h.end])
+                    if h.tag in ("simple_reflection", "complex_reflection") and seen:
+                        h.tag = "acknowledging_feelings"
+                        h.why += "; rule: names the feeling seen, with nothing said before to reflect"
             if not has_prev:  # a reflection reflects something said: without it, only "It sounds like..." counts
                 hits = [
                     h
@@ -631,6 +640,11 @@ class Tagger:
                     if h.tag in ("simple_reflection", "complex_reflection") and h.tag != f"{kind}_reflection":
                         h.tag = f"{kind}_reflection"
                         h.why += f"; {kind}: {kind_why}"
+                for h in hits:  # a reflection of any layer that gathers several things in one statement: a summary
+                    if h.tag in ("simple_reflection", "complex_reflection"):
+                        if fusion.looks_like_summary(_sentence_of(h, text, sents)):
+                            h.tag = "summary"
+                            h.why += "; several things gathered in one statement"
             if not has_prev:  # said unprompted, an acknowledgement frame that nothing else explains validates
                 for a, b in acked:
                     if not any(h.start < b and a < h.end for h in hits):
@@ -652,6 +666,15 @@ class Tagger:
                     and any(s.tag == "scaling_question" and s.start < h.end and h.start < s.end for s in hits)
                 )
             ]
+            # "Say we're sitting here next Easter and the plan has worked. What's changed for you?": a hypothetical set
+            # up in one sentence and asked about in the next is a preferred-future question
+            for (a0, b0, _), (a, b, _) in zip(sents, sents[1:], strict=False):
+                if not fusion.is_hypothetical_setup(text[a0:b0]) or not fusion.is_question_sentence(text[a:b]):
+                    continue
+                opened = any(h.tag == "open_question" and a <= h.start < b for h in hits)
+                if opened and not any(h.tag == "preferred_future_question" for h in hits):
+                    why = "rule: a hypothetical set up, then a question about it"
+                    add("preferred_future_question", 0.75, a0, a + len(text[a:b].rstrip()), why)
             hits = _child_focus_rule(text, doc, hits)
             hits = _child_focus_gate(text, doc, hits)
             # statements by definition are never read into a sentence written as a question
@@ -816,6 +839,25 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "persuasion" and fusion.is_reassurance(sentence):
             continue
+        if h.tag == "confrontation" and not h.why.startswith("rule:"):
+            # blame guessed from meaning alone, in a question asking one fact ("What year is Harper in at school?") or
+            # in words that credit the person's knowledge ("You know Kobe better than anyone"): not a put-down
+            fact = any(
+                r.tag == "closed_question" and "asking for a fact" in r.why and r.start < h.end and h.start < r.end
+                for r in hits
+            )
+            if fact or fusion.recognises_expertise(sentence):
+                continue
+        if h.tag in ("explaining_process", "giving_information") and not h.why.startswith("rule:"):
+            if fusion.is_hypothetical_setup(sentence) or (
+                h.tag == "explaining_process" and fusion.is_authority_statement(sentence)
+            ):
+                continue  # "Say the plan has worked." sets up a question; "I'm not the one who decides" is authority
+        if h.tag == "authority_transparency" and not h.why.startswith("rule:") and fusion.tells_sequence(sentence):
+            if any(r.tag == "explaining_process" for r in hits):
+                continue
+            h.tag = "explaining_process"
+            h.why += "; rule: steps told in order, with no duty, risk or consequence: explaining the process"
         if h.tag == "preferred_future_question" and not fusion.looks_ahead(sentence):
             continue
         if h.tag == "exception_question" and not fusion.marks_exception(sentence):
