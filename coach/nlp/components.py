@@ -277,8 +277,6 @@ RHETORICAL = (
     ("a good parent would", "moralising 'a good parent would'"),
     ("a good dad would", "moralising 'a good dad would'"),
     ("a good father would", "moralising 'a good father would'"),
-    ("carry on like this and you", "threat 'carry on like this and you...'"),
-    ("keep this up and you", "threat 'keep this up and you...'"),
     ("you wo n't be seeing the kids", "threat 'you won't be seeing the kids'"),
     ("you wo n't be seeing your", "threat 'you won't be seeing your...'"),
 )
@@ -289,7 +287,7 @@ HURT = frozenset("upsetting hurting upset hurt worrying scaring frightening lett
 ASKING_YOU = frozenset("do would are were will could can should".split())
 # What a threat says will be lost or imposed ("Carry on like this and the kids go into care"); "Keep this up and
 # you'll have them home by summer" encourages.
-LOSS = frozenset("court courts care lose losing lost never removed taken police proceedings gone".split())
+LOSS = frozenset("court courts judge care lose losing lost never removed taken police proceedings gone".split())
 KIND_OF = frozenset("mother mum mam father dad parent person man woman".split())
 # "you're a drunk": a label for the person (only right after "you are a/an", so "in danger" is never a label)
 LABELS = frozenset("drunk alcoholic junkie addict liar failure disgrace danger waster joke bully".split())

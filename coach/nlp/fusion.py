@@ -267,7 +267,8 @@ _STATUS_QUO = re.compile(
     r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
     r"be worse without|(doesn't|does not|didn't|did not|won't|will not) work for (me|us)|"
     r"(i|we) (can't|cannot|won't|will not|'m not going to|am not going to) (do|go to|attend|be doing) "
-    r"(the|that|this|any|your|those|a) (course|group|programme|program|classes|sessions?|parenting))\b"
+    r"(the|that|this|any|your|those|a) (course|group|programme|program|classes|sessions?|parenting)\b"
+    r"(?! (on|at|this|next|until|till|before|today|tomorrow|in the|every)\b))\b"
 )
 
 
