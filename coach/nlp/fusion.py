@@ -831,3 +831,42 @@ def names_seen_feeling(sentence: str) -> bool:
     """'You sound/seem/look <feeling>' (the worker names the feeling they see)."""
     low = _low(sentence)
     return bool(_SEEN_FEELING.search(low)) and bool(feelings_named(low) - SAID_BACK_ONLY)
+
+
+# Explaining the process names a step of it (a meeting, the plan, an assessment, a report, a visit, who decides, the
+# timescales) or tells the steps in order ("First I'll see the children, then..."). "The form has ten questions, it'll
+# only take a minute" is about the visit itself, however near its meaning is to a timescale of the process.
+_PROCESS = re.compile(
+    r"\b(conferences?|meetings?|review\w*|plans?|assessments?|reports?|core group|chair\w*|minutes|advocate|"
+    r"strategy|visits?|write (it |this |everything |them )?up|written up|copy|manager|team leader|panel|court|"
+    r"letters?|timescales?|working days|weeks?|months?|referral|case|file|notes|decid\w*|decision|agenda|invit\w*|"
+    r"interpreter|child in need|police|enquir\w*|investigat\w*|social worker|next step|what happens|process|appeal|"
+    r"complain\w*|legal|solicitor|proceedings|checks?|first,? (i|we)('ll| will)|then (i|we)('ll| will))\b"
+)
+
+
+def names_process(sentence: str) -> bool:
+    """The sentence names a step, meeting, document or timescale of the process, or tells steps in order."""
+    return bool(_PROCESS.search(_low(sentence)))
+
+
+# A confrontation guessed from meaning alone must carry a mark of blame, contempt, an absolute, a counterfactual or a
+# threat (the words a put-down is made of: "always", "again", "fault", "denial", "what kind of", "if you cared",
+# "don't come crying"...). A question asking one fact ("What year is Harper in?") or credit for what the person
+# knows ("You know Kobe better than anyone") has none, however near its meaning is to a put-down.
+_BLAME_MARK = re.compile(
+    r"\b(blam\w*|fault|lies?|lying|liar|denial|drunk|stupid|wast\w*|always|never|every(one|body|thing)?|again|"
+    r"typical|kind of|sort of|who (leaves|lets|puts|takes|forgets)|excuses?|pathetic|selfish|lazy|rubbish|joke|"
+    r"disgrac\w*|disgusting|shocking|ridiculous|useless|bother\w*|even|clearly|obviously|expect (me|us)|believe|"
+    r"seriously|honestly think|good enough|wonder|you keep|keep (saying|telling)|ashamed|shame|embarrass\w*|pigsty|"
+    r"state of|filthy|"
+    r"sort yourself out|grow up|for once|how many|how could|dare|nonsense|or else|i'll|we'll|care|cared|lose|won't|"
+    r"removed|fool|kidding|pretend\w*|nothing|nobody|yourself|but yours|whose fault|decent|victim|chose|attitude|"
+    r"crying|too busy|your own|don't give me|priorities|wrong|frankly|less time|more time|instead of|if you (loved|"
+    r"spent|tried|really|actually|wanted))\b"
+)
+
+
+def has_blame_mark(sentence: str) -> bool:
+    """The sentence has a word that put-downs, blame, threats or sarcasm are made of."""
+    return bool(_BLAME_MARK.search(_low(sentence)))

@@ -846,13 +846,15 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
                 r.tag == "closed_question" and "asking for a fact" in r.why and r.start < h.end and h.start < r.end
                 for r in hits
             )
-            if fact or fusion.recognises_expertise(sentence):
+            if fact or fusion.recognises_expertise(sentence) or not fusion.has_blame_mark(sentence):
                 continue
         if h.tag in ("explaining_process", "giving_information") and not h.why.startswith("rule:"):
             if fusion.is_hypothetical_setup(sentence) or (
                 h.tag == "explaining_process" and fusion.is_authority_statement(sentence)
             ):
                 continue  # "Say the plan has worked." sets up a question; "I'm not the one who decides" is authority
+        if h.tag == "explaining_process" and not h.why.startswith("rule:") and not fusion.names_process(sentence):
+            continue  # "The form has ten questions, it'll only take a minute": no step of the process in it
         if h.tag == "authority_transparency" and not h.why.startswith("rule:") and fusion.tells_sequence(sentence):
             if any(r.tag == "explaining_process" for r in hits):
                 continue
