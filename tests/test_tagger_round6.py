@@ -5,7 +5,9 @@ question asking one fact and in words that credit the person's knowledge; the li
 authority, steps told in order are process; a hypothetical set up then asked about is a preferred-future question;
 "You look shattered" with nothing said before validates; a dislike said back is a simple reflection; a refusal of a
 course is sustain talk. Own sentences, not taken from the labelled or held-out sets or the phrasebank; each
-real-tagger case was tagged wrongly before this round (main 21cd02a)."""
+real-tagger case was tagged wrongly before this round (main 21cd02a). Meaning-only layers are gated by form: a
+confrontation needs a word of blame, authority a word of the worker's authority, process a step of the process (each
+gate keeps every phrasebank example of its tag)."""
 
 from __future__ import annotations
 
@@ -102,3 +104,34 @@ def test_refusing_a_course_is_sustain_talk(tagger: Tagger) -> None:
 def test_advice_worded_why_not_just(tagger: Tagger) -> None:
     said = tags(tagger, "Why not just ask your sister to do the school run?")
     assert "persuasion" in said and "open_question" not in said
+
+
+def test_meaning_only_gates_on_their_own() -> None:
+    # blame guessed from meaning alone needs a word put-downs are made of
+    assert fusion.has_blame_mark("It's always someone else's fault with you.")
+    assert fusion.has_blame_mark("If you really cared, you'd have been up in time.")
+    assert not fusion.has_blame_mark("Nobody knows those boys like you do.")
+    assert not fusion.has_blame_mark("What shoe size is Ellis now?")
+    # authority from meaning alone needs something of the worker's authority in it
+    assert fusion.names_authority("Whatever you tell me about the girls' safety, I'll have to pass on.")
+    assert not fusion.names_authority("It's a pleasure to see you again, and I hope the physio keeps going well.")
+    # explaining the process names a step of it
+    assert fusion.names_process("The review is three months after the conference.")
+    assert not fusion.names_process("The form has twelve boxes, it won't take long.")
+
+
+def test_credit_and_real_questions_are_not_put_downs(tagger: Tagger) -> None:
+    assert "confrontation" not in tags(tagger, "Nobody knows those boys like you do.")
+    said = tags(tagger, "How could you make the mornings easier for Mia?")
+    assert "open_question" in said and "confrontation" not in said
+    assert "confrontation" in tags(tagger, "How could you leave her alone all night?")
+
+
+def test_a_greeting_is_not_an_affirmation(tagger: Tagger) -> None:
+    assert "affirmation" not in tags(tagger, "It's lovely to see you again, and I hope the new job's going well.")
+    assert "affirmation" in tags(tagger, "You kept your voice down when Alfie kicked off, and that was great to see.")
+
+
+def test_a_fact_asked_with_what_and_a_noun_is_closed(tagger: Tagger) -> None:
+    said = tags(tagger, "What shoe size is Ellis now?")
+    assert "closed_question" in said and "open_question" not in said

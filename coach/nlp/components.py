@@ -117,6 +117,8 @@ def _what_fact(words: list) -> bool:
     low = [w.lower_ for w in words[:5]]
     if len(low) > 2 and low[1] in WHAT_WHEN and low[2] != "of":  # "What time did Kobe get in?" asks for a time
         return True
+    if len(low) > 3 and low[2] in WHAT_FACT and words[1].pos_ in {"NOUN", "ADJ"} and words[3].pos_ == "AUX":
+        return True  # "What shoe size is Ellis now?", "What bus number do you need?"
     if len(low) > 1 and low[1] in WHAT_FACT:  # not "What time of day is hardest?" nor "What name would you give it?"
         return low[2:3] != ["of"] and low[2:3] not in (["would"], ["do"], ["did"], ["will"], ["might"])
     return low[1:3] in (["'s", "the"], ["is", "the"], ["'s", "his"], ["'s", "her"], ["is", "his"], ["is", "her"]) and (
@@ -280,6 +282,10 @@ RHETORICAL = (
     ("you wo n't be seeing the kids", "threat 'you won't be seeing the kids'"),
     ("you wo n't be seeing your", "threat 'you won't be seeing your...'"),
 )
+# "How could you get/find/manage...?" asks what would be possible (a real question), unlike "How could you leave...?"
+POSSIBLE = frozenset(
+    "get make find manage start try change cope ask build handle plan fit use avoid cut reduce prepare begin go".split()
+)
 # "you'll end up in prison or dead": a scare, unless said as a worry or a possibility
 DIRE = frozenset("prison jail inside dead care homeless gutter".split())
 SOFT_WARNING = frozenset("might may could honest worried afraid worry scared frightened".split())
@@ -298,6 +304,9 @@ def _rhetorical(low: list[str], text: str) -> str | None:
     padded = f" {text} "
     for phrase, why in RHETORICAL:
         if f" {phrase}" in padded:
+            after = padded.split(f" {phrase}", 1)[1].split()
+            if phrase == "how could you " and after[:1] and after[0] in POSSIBLE:
+                continue  # "How could you get a different social life?" asks for ideas
             return why
     for k in range(len(low) - 3):
         if low[k] == "what" and low[k + 1] in {"kind", "sort"} and low[k + 2] == "of" and low[k + 3] in KIND_OF:

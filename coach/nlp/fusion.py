@@ -98,12 +98,12 @@ FEELINGS: dict[str, str] = {
     "tiredness": r"tired|exhausted|shattered|worn (out|down)|worn you|knackered|drained|weary|running on nothing",
     "weariness": r"fed up|sick of|sick and tired|had enough|tired of",
     "difficulty": r"(?<!worked )(?<!working )(?<!work )hard(?! work)|difficult|tough|struggl\w*|overwhelm\w*|too much",
-    "relief": r"relie\w*|(?<!not )(?<!n't )(glad|happy|pleased)|proud|hop(e|es|ing|eful)|excited|grateful",
+    "relief": r"relie\w*|glad|happy|pleased|proud|hop(e|es|ing|eful)|excited|grateful",
     "stuck": r"stuck|trapped|helpless|hopeless|powerless|torn|confused",
     "love": r"love|loves|loving|miss(es|ing)?|care (about|for)",
     # a dislike or a wish against something: "You're not happy with the nursery" says back "I don't like the nursery",
     # "You'd rather they didn't stay over" says back "I don't want them staying over" (said back only, never new)
-    "preference": r"(don't|do not|doesn't|didn't) (like|want)|not (happy|keen|pleased|comfortable)|unhappy|hate|"
+    "preference": r"(don't|do not|doesn't|didn't) (like|want)|dislike|unhappy|hate|"
     r"can't stand|(would|'d) rather|prefer",
 }
 # Families that count only as said back: a reflection naming one the person did not name adds no feeling by it.
@@ -111,9 +111,13 @@ SAID_BACK_ONLY = frozenset(("preference",))
 _FEELING = {name: re.compile(rf"\b({words})\b") for name, words in FEELINGS.items()}
 
 
+# "not happy", "not entirely happy", "not very keen": a dislike, not relief
+_NOT_GLAD = re.compile(r"\b(not|n't)( \w+)? (happy|pleased|glad|keen|comfortable)\b")
+
+
 def feelings_named(sentence: str) -> set[str]:
     """The feeling families a sentence names ('I'm sick of it' -> {'weariness'})."""
-    low = _low(sentence)
+    low = _NOT_GLAD.sub(" dislike ", _low(sentence))
     return {name for name, rx in _FEELING.items() if rx.search(low)}
 
 
@@ -773,7 +777,7 @@ def asks_child_view(sentence: str) -> bool:
 _AFFIRMS = re.compile(
     r"\b((took|takes|taking|shows?|showed|showing) (a lot of |real |some |such |great )(nerve|guts|courage|commitment|"
     r"strength|determination|bottle|backbone|organisation|effort|care)|(put|putting|puts) (a lot of|so much|real) "
-    r"(work|effort|thought)|come (such|a|so) (a )?long way|(great|lovely|good) to see|well done|"
+    r"(work|effort|thought)|come (such|a|so) (a )?long way|(great|lovely|good) to see(?! you\b)|well done|"
     r"proud of (you|yourself)|(clearly|really|obviously) care|(real|great|big) (achievement|progress|strength|talent|"
     r"knack)|credit to you|"
     r"you should be proud|i respect that|says a lot about you|(was|is|that's) a (really )?(good|great|brilliant) "
@@ -855,18 +859,39 @@ def names_process(sentence: str) -> bool:
 # "don't come crying"...). A question asking one fact ("What year is Harper in?") or credit for what the person
 # knows ("You know Kobe better than anyone") has none, however near its meaning is to a put-down.
 _BLAME_MARK = re.compile(
-    r"\b(blam\w*|fault|lies?|lying|liar|denial|drunk|stupid|wast\w*|always|never|every(one|body|thing)?|again|"
-    r"typical|kind of|sort of|who (leaves|lets|puts|takes|forgets)|excuses?|pathetic|selfish|lazy|rubbish|joke|"
-    r"disgrac\w*|disgusting|shocking|ridiculous|useless|bother\w*|even|clearly|obviously|expect (me|us)|believe|"
-    r"seriously|honestly think|good enough|wonder|you keep|keep (saying|telling)|ashamed|shame|embarrass\w*|pigsty|"
-    r"state of|filthy|"
-    r"sort yourself out|grow up|for once|how many|how could|dare|nonsense|or else|i'll|we'll|care|cared|lose|won't|"
-    r"removed|fool|kidding|pretend\w*|nothing|nobody|yourself|but yours|whose fault|decent|victim|chose|attitude|"
-    r"crying|too busy|your own|don't give me|priorities|wrong|frankly|less time|more time|instead of|if you (loved|"
-    r"spent|tried|really|actually|wanted))\b"
+    r"\b(blam\w*|fault|lies?|lying|liar|denial|drunk|alcoholic|admit|stupid|wast(e|ed|ing)|always|never|finally|"
+    r"bother\w*|(nobody|no one) believes|sick of|same (old )?(promises|story|excuses)|every (time|chance|visit)|"
+    r"everyone but|everybody but|typical|what (kind|sort) of|who (leaves|lets|puts|takes|forgets)|excuses?|pathetic|"
+    r"selfish|lazy|rubbish|joke|disgrac\w*|disgusting|shocking|ridiculous|useless|"
+    r"not even|don't even|didn't even|clearly|obviously|expect (me|us) to|believe (a word|you|that)|can't believe|"
+    r"seriously|honestly think|good enough|(no|any|small) wonder|you keep|keep (saying|telling)|ashamed|shame|"
+    r"embarrass\w*|pigsty|state of|filthy|sort yourself out|grow up|for once|how many (more|times)|how could|dare|"
+    r"nonsense|or else|if you (really |actually )?(cared|loved|spent|tried|wanted|bothered)|don't care|lose|won't|"
+    r"removed|fool|kidding|pretend\w*|only (have|got) yourself|but yours|whose fault|decent|victim|chose|attitude|"
+    r"crying|too busy|your own|don't give me|priorities|all wrong|frankly|less time|more time|instead of|"
+    r"(i|we)('ll| will) (have to )?(take|be taking|go to|ring|call|report))\b"
 )
 
 
 def has_blame_mark(sentence: str) -> bool:
     """The sentence has a word that put-downs, blame, threats or sarcasm are made of."""
     return bool(_BLAME_MARK.search(_low(sentence)))
+
+
+# Authority transparency guessed from meaning alone must name something of the worker's authority: a duty or
+# obligation, honesty about it, sharing or recording what is said, the worker's role or why they are here, who
+# decides, or a consequence ("if", "unless", court, police). "It's a pleasure to see you again" has none.
+_AUTHORITY_WORDS = re.compile(
+    r"\b(duty|have to|has to|had to|must|obliged|legal\w*|law|honest\w*|upfront|straight|shar(e|ed|ing)|pass(ed)? "
+    r"(it |that |this )?on|tell (the|my|your|other)|confidential\w*|private|privacy|promise|court|police|role|job|"
+    r"here because|reason i'm here|here to|referral|social worker|council|local authority|assess\w*|check\w*|"
+    r"record\w*|file|writ(e|ing) (it |this |that )?(down|up)|notes|manager|conference|report|decid\w*|decision|if|"
+    r"unless|risk|safe\w*|worried|concern\w*|speak(ing)? (to|with)|talk(ing)? (to|with)|should know|part of|"
+    r"can't keep|consequences?|proceedings|warrant|trouble|act|action|plan|responsib\w*|need to know|power|openly|"
+    r"open (with|about)|fairly|writing|worr(y|ies)|take (the )?(children|kids)|walk away)\b"
+)
+
+
+def names_authority(sentence: str) -> bool:
+    """The sentence names a duty, the worker's role, sharing or recording, who decides, or a consequence."""
+    return bool(_AUTHORITY_WORDS.search(_low(sentence)))

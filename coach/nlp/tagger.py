@@ -855,6 +855,8 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
                 continue  # "Say the plan has worked." sets up a question; "I'm not the one who decides" is authority
         if h.tag == "explaining_process" and not h.why.startswith("rule:") and not fusion.names_process(sentence):
             continue  # "The form has ten questions, it'll only take a minute": no step of the process in it
+        if h.tag == "authority_transparency" and not h.why.startswith("rule:") and not fusion.names_authority(sentence):
+            continue  # "It's a pleasure to see you again": nothing of the worker's authority in it
         if h.tag == "authority_transparency" and not h.why.startswith("rule:") and fusion.tells_sequence(sentence):
             if any(r.tag == "explaining_process" for r in hits):
                 continue
