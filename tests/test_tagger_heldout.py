@@ -1,4 +1,4 @@
-"""Precision floors of the real tagger on the four held-out sets (tests/data/techniques_heldout*.yaml).
+"""Precision floors of the real tagger on the five held-out sets (tests/data/techniques_heldout*.yaml).
 
 techniques_heldout.yaml was written before the precision work of 2026-11-26, techniques_heldout2.yaml before its
 second round, techniques_heldout3.yaml before its third. None was used for tuning before it was measured (rules and
@@ -26,6 +26,7 @@ DATA = Path(__file__).parent / "data" / "techniques_heldout.yaml"
 DATA2 = Path(__file__).parent / "data" / "techniques_heldout2.yaml"
 DATA3 = Path(__file__).parent / "data" / "techniques_heldout3.yaml"
 DATA4 = Path(__file__).parent / "data" / "techniques_heldout4.yaml"
+DATA5 = Path(__file__).parent / "data" / "techniques_heldout5.yaml"
 
 # techniques_heldout.yaml (306 items). Measured 2026-11-26 after the first precision round: macro precision 0.922,
 # micro precision 0.914, micro recall 0.721, behaviour accuracy 0.814; lowest tag precision change_talk 0.62,
@@ -63,11 +64,22 @@ DATA4 = Path(__file__).parent / "data" / "techniques_heldout4.yaml"
 # was Tobias when he started walking?", "Which school does Amara go to now?", which TECHNIQUES.md calls closed).
 # The other sets after round 5 (precision unchanged or up): heldout micro P 0.985, R 0.782, behaviour 0.876; heldout2
 # 0.980, R 0.860, behaviour 0.928; heldout3 0.968, R 0.821, behaviour 0.879. Floors raised under these.
+# techniques_heldout5.yaml (162 items), written before round 6 and measured once by the lead after round 5: micro P
+# 0.887, R 0.686, macro P 0.897, behaviour 0.809; lowest tags confrontation 0.50, explaining_process 0.57,
+# authority_transparency 0.71, simple_reflection 0.71, change_talk 0.67, complex_reflection 0.75. It was then tuning
+# data for round 6 (tests/test_tagger_round6.py: meaning-only confrontation, authority and process gated by their
+# words; threats need a loss; short facts asked with "what time/year" closed; hypothetical set-ups; seen feelings;
+# said-back dislikes; course refusals): micro P 0.887 -> 1.000, R 0.686 -> 0.762, macro P 0.897 -> 1.000, behaviour
+# 0.809 -> 0.824. Round 6 also relabelled eight short-fact questions of heldout2/3/4 closed (TECHNIQUES.md; listed in
+# each file's header): heldout2 micro P 0.980 -> 0.985, heldout3 0.968 -> 0.987, heldout4 0.960 -> 0.987, recall
+# 0.864 / 0.837 / 0.858; heldout 0.985 and labelled 0.972 unchanged. Lowest tags: heldout acknowledging_feelings 0.90,
+# heldout2 explaining_process 0.86, heldout3 seeking_collaboration 0.86, heldout4 simple_reflection 0.90.
 FLOORS = {
     "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.76, "behaviour": 0.85, "min_items": 10},
     "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.83, "behaviour": 0.90, "min_items": 8},
-    "heldout3": {"path": DATA3, "macro": 0.96, "tag": 0.78, "recall": 0.80, "behaviour": 0.86, "min_items": 4},
-    "heldout4": {"path": DATA4, "macro": 0.96, "tag": 0.78, "recall": 0.81, "behaviour": 0.89, "min_items": 4},
+    "heldout3": {"path": DATA3, "macro": 0.97, "tag": 0.82, "recall": 0.82, "behaviour": 0.86, "min_items": 4},
+    "heldout4": {"path": DATA4, "macro": 0.97, "tag": 0.85, "recall": 0.83, "behaviour": 0.89, "min_items": 4},
+    "heldout5": {"path": DATA5, "macro": 0.97, "tag": 0.80, "recall": 0.74, "behaviour": 0.80, "min_items": 6},
 }
 # Known gaps, recorded rather than hidden (none at present: every tag with enough items is recognised at least once).
 UNRECOGNISED: dict[str, set[str]] = {}
