@@ -135,3 +135,17 @@ def test_a_greeting_is_not_an_affirmation(tagger: Tagger) -> None:
 def test_a_fact_asked_with_what_and_a_noun_is_closed(tagger: Tagger) -> None:
     said = tags(tagger, "What shoe size is Ellis now?")
     assert "closed_question" in said and "open_question" not in said
+
+
+def test_summary_collaboration_and_future_rules_on_their_own() -> None:
+    # both sides of one thing is a complex reflection, not a summary of several things
+    assert fusion.is_two_sided("The weed helps you switch off, and at the same time you can see what it's costing you.")
+    assert not fusion.is_two_sided("So there's the rent, the school run, the dog, and at the same time your mum.")
+    # a polite invitation to tell is an open question, not a request for the person's ideas
+    assert fusion.asks_to_tell("Could you describe what a good bath time with Theo looks like?")
+    assert not fusion.asks_to_tell("Could you tell me what you think would help with bath time?")
+    assert fusion.is_preferred_future("What are your best hopes for the review next month?")
+
+
+def test_best_hopes_is_a_preferred_future_question(tagger: Tagger) -> None:
+    assert "preferred_future_question" in tags(tagger, "What are your best hopes for the review next month?")

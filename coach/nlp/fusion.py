@@ -227,6 +227,8 @@ def is_preferred_future(sentence: str) -> bool:
     low = _low(sentence)
     if not is_question_sentence(low) or re.search(r"\blike (me|us) to\b", low):
         return False
+    if re.search(r"\b(your|the) best hopes?\b", low):  # the solution-focused opener: "What are your best hopes..."
+        return True
     return bool(_PF_WHEN.search(low)) and bool(_PF_WHAT.search(low))
 
 
@@ -895,3 +897,21 @@ _AUTHORITY_WORDS = re.compile(
 def names_authority(sentence: str) -> bool:
     """The sentence names a duty, the worker's role, sharing or recording, who decides, or a consequence."""
     return bool(_AUTHORITY_WORDS.search(_low(sentence)))
+
+
+# "Can you describe what Kacper likes to play with?": a polite invitation to tell (an open question), not a request
+# for the person's ideas, unless it asks what they think or would like.
+_ASKS_TO_TELL = re.compile(r"^\W*(so,? |and,? )?(can|could|would) you (describe|tell|explain|talk|walk|say a bit)\b")
+
+
+def asks_to_tell(sentence: str) -> bool:
+    """A polite invitation to tell with none of the words that invite the person's ideas."""
+    low = _low(sentence)
+    return bool(_ASKS_TO_TELL.search(low)) and not _INVITES.search(low)
+
+
+def is_two_sided(sentence: str) -> bool:
+    """Both sides of one thing ('..., and at the same time ...') in a sentence that lists no more than two things."""
+    low = _low(sentence)
+    separators = low.count(",") + low.count(";") + low.count(":") + len(re.findall(r"\band\b", low))
+    return bool(_DOUBLE_SIDED.search(low)) and separators < SUMMARY_MIN_SEPARATORS

@@ -640,6 +640,11 @@ class Tagger:
                     if h.tag in ("simple_reflection", "complex_reflection") and h.tag != f"{kind}_reflection":
                         h.tag = f"{kind}_reflection"
                         h.why += f"; {kind}: {kind_why}"
+                for h in hits:  # a summary by meaning alone that holds two sides in one sentence reflects them
+                    if h.tag == "summary" and not h.why.startswith("rule:"):
+                        if fusion.is_two_sided(_sentence_of(h, text, sents)):
+                            h.tag = "complex_reflection"
+                            h.why += "; two sides of one thing, not several things gathered: a complex reflection"
                 for h in hits:  # a reflection of any layer that gathers several things in one statement: a summary
                     if h.tag in ("simple_reflection", "complex_reflection"):
                         if fusion.looks_like_summary(_sentence_of(h, text, sents)):
@@ -889,6 +894,8 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "seeking_collaboration" and fusion.is_practical_permission(sentence):
             continue
+        if h.tag == "seeking_collaboration" and not h.why.startswith("rule:") and fusion.asks_to_tell(sentence):
+            continue  # "Can you describe what Kacper likes to play with?" invites a story, not their ideas
         if h.tag in ("giving_information", "emphasizing_autonomy") and fusion.is_authority_statement(sentence):
             continue
         if h.tag in ("open_question", "closed_question") and fusion.is_check_question(sentence):
@@ -951,15 +958,12 @@ def _child_focus_gate(text: str, doc: Any, hits: list[TechniqueHit]) -> list[Tec
         voiced.append((s.start_char, s.end_char))
     kept = [h for h in hits if h.tag != "child_focus" or any(h.start < b and a < h.end for a, b in voiced)]
     focus = [h for h in kept if h.tag == "child_focus"]
-    # a question about what the child would want, say or feel is child focus, not a preferred future
+    # a question about what the child would want, say or feel is child focus, not a preferred future (by rule or by
+    # meaning: "If Nia could tell the conference one thing, what would it be?")
     return [
         h
         for h in kept
-        if not (
-            h.tag == "preferred_future_question"
-            and h.why.startswith("rule: a hypothetical")
-            and any(f.start < h.end and h.start < f.end for f in focus)
-        )
+        if not (h.tag == "preferred_future_question" and any(f.start < h.end and h.start < f.end for f in focus))
     ]
 
 
