@@ -149,3 +149,8 @@ def test_summary_collaboration_and_future_rules_on_their_own() -> None:
 
 def test_best_hopes_is_a_preferred_future_question(tagger: Tagger) -> None:
     assert "preferred_future_question" in tags(tagger, "What are your best hopes for the review next month?")
+
+
+def test_blame_by_hindsight_keeps_its_mark() -> None:
+    # the blame gate must keep "you should have..." (the rehearsal's confrontational scripts rely on it)
+    assert fusion.has_blame_mark("You should have rung the police the minute he turned up.")

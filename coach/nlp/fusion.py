@@ -857,11 +857,12 @@ def names_process(sentence: str) -> bool:
 
 
 # A confrontation guessed from meaning alone must carry a mark of blame, contempt, an absolute, a counterfactual or a
-# threat (the words a put-down is made of: "always", "again", "fault", "denial", "what kind of", "if you cared",
+# threat (the words a put-down is made of: "always", "fault", "should have", "denial", "what kind of", "if you cared",
 # "don't come crying"...). A question asking one fact ("What year is Harper in?") or credit for what the person
 # knows ("You know Kobe better than anyone") has none, however near its meaning is to a put-down.
 _BLAME_MARK = re.compile(
-    r"\b(blam\w*|fault|lies?|lying|liar|denial|drunk|alcoholic|admit|stupid|wast(e|ed|ing)|always|never|finally|"
+    r"\b(blam\w*|fault|(should|shouldn't|could|ought to) (have|'ve)|should've|lies?|lying|liar|denial|drunk|"
+    r"alcoholic|admit|stupid|wast(e|ed|ing)|always|never|finally|"
     r"bother\w*|(nobody|no one) believes|sick of|same (old )?(promises|story|excuses)|every (time|chance|visit)|"
     r"everyone but|everybody but|typical|what (kind|sort) of|who (leaves|lets|puts|takes|forgets)|excuses?|pathetic|"
     r"selfish|lazy|rubbish|joke|disgrac\w*|disgusting|shocking|ridiculous|useless|"
