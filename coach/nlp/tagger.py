@@ -113,6 +113,14 @@ _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F']+")
 # Share of a note's words found whole in the encoder's vocabulary for function-word-free text to count as English.
 ENGLISH_VOCABULARY_SHARE = 0.8
+# Everyday British and Irish words and interjections that families say and MiniLM's vocabulary lacks ("Ooh, proper
+# coffee, cheers." was refused as not English): they count as English words for the vocabulary share.
+_COLLOQUIAL = frozenset(
+    "ooh oooh aww erm urgh ugh pfft hmm mmm innit nowt owt summat yous youse mam bairn bairns wean weans nae naw yup "
+    "hiya alrighty dunno cuppa telly knackered skint gutted chuffed mardy manky minging fella bloke quid fiver tenner "
+    "brekkie nappy nappies buggy pram gaff scran bevvy hungover uni babby kiddo kiddies oi oops whoops crikey blimey "
+    "flippin".split()
+)
 # Where spaCy usually ends a sentence: a guess that lets encoding start before the parse (see _tag_many).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -203,7 +211,20 @@ def looks_english(text: str) -> bool:
     if other > 0 or len(content) < 3:
         return False
     vocabulary = _english_vocabulary()
-    return sum(w in vocabulary for w in content) / len(content) >= ENGLISH_VOCABULARY_SHARE
+    return sum(_english_word(w, vocabulary) for w in content) / len(content) >= ENGLISH_VOCABULARY_SHARE
+
+
+def _english_word(word: str, vocabulary: frozenset[str]) -> bool:
+    """A whole vocabulary word, an everyday colloquial one, or a vocabulary word with a regular ending ("lasses",
+    "hoovered", "hoovering": the uncased vocabulary holds mostly base forms of less common words)."""
+    if word in vocabulary or word in _COLLOQUIAL:
+        return True
+    stems = [word[:-1]] if word.endswith("s") else []
+    if word.endswith(("es", "ed")):
+        stems.append(word[:-2])
+    if word.endswith("ing"):
+        stems.append(word[:-3])
+    return any(len(stem) >= 3 and stem in vocabulary for stem in stems)
 
 
 def check_text(text: Any) -> str | None:
