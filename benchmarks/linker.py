@@ -239,6 +239,7 @@ def fit(linker, cases) -> None:
 
 
 def main() -> None:
+    global TARGET_PRECISION
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 60 calibration cases")
     # h01-h06, i01-i08, j01-j08 and k01-k08 are calibration cases now (their in-sample lines are always printed); the
@@ -254,7 +255,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.target is not None:
-        global TARGET_PRECISION
         TARGET_PRECISION = args.target
 
     from coach.nlp.linker import FEATURES, Linker, evaluate, load_link_set
