@@ -17,12 +17,12 @@ sentences and the background the sentence fits each area (every area on one scal
 model reads the first-stage logits of the sentence, its neighbours, the case's other areas and the whole text
 (CONTEXT_FEATURES: an area discussed over a few sentences, an area that clearly beats the others, a sentence that
 stands out from how the whole text fits the area) and gives the calibrated 0..1 score;
-one decision
-threshold decides what is suggested: the best-F1 threshold whose precision is at least 0.88 on grouped out-of-fold
-scores of the 30 calibration cases (a wrong suggestion costs a practitioner more than a missed one). People's names
-from the area texts, and the everyday subject of a title ("The twins' teeth"), are replaced by "they" before
-scoring: naming Kai is not evidence about "Kai's temper". A sentence that is only visit logistics ("Home visit
-10am, Kerry and Ruby in", "call from nursery 09.40") is linked to nothing (LOGISTICS_GATE).
+one decision threshold decides what is suggested: the best-F1 threshold whose precision is at least 0.90 on
+out-of-fold scores (one fold per writer's set) of the 60 calibration cases (a wrong suggestion costs a practitioner
+more than a missed one). People's names from the area texts, and the everyday subject of a title ("The twins'
+teeth"), are replaced by "they" before scoring: naming Kai is not evidence about "Kai's temper". A sentence that is
+only visit logistics ("Home visit 10am, Kerry and Ruby in", "call from nursery 09.40") is linked to nothing
+(LOGISTICS_GATE).
 
 Feedback for a case (links the practitioner confirmed, added or rejected) moves later scores: a sentence
 similar to a confirmed one gets a higher score for that area, one similar to a rejected one a lower score.
@@ -47,8 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # The logistic model over FEATURES lives in prompts/reflection/linker/weights.json (features, weights, bias and
-# the decision threshold), written by `python benchmarks/linker.py --fit` from the 52 calibration cases of
-# tests/data/link_set.yaml and link_final2-5.yaml. A file whose feature list differs from FEATURES is refused
+# the decision threshold), written by `python benchmarks/linker.py --fit` from the 60 calibration cases of
+# tests/data/link_set.yaml and link_final2-6.yaml. A file whose feature list differs from FEATURES is refused
 # (stale weights would silently score nonsense).
 _COMPUTED_FEATURES = (
     "title",
