@@ -45,7 +45,9 @@ SUBJ = {"you", "i", "we", "he", "she", "they", "it", "there", "that", "this", "y
 # "how old / how many / how long..." ask for a number or a fact: closed, whatever the wh-word
 HOW_FACT = frozenset("old many much long often far soon".split())
 # "What time / what date / what's the name...?" ask for one short fact: closed (TECHNIQUES.md), like "how old"
-WHAT_FACT = frozenset("time date day year age number name names address postcode colour size class".split())
+WHAT_FACT = frozenset(
+    "time date day year age number name names address postcode colour size class birthday surname".split()
+)
 # ... and those that ask for a point in time or an age whatever verb follows ("What time did he get in?", "What year
 # is Harper in?"); "What time of day is hardest?" asks for a view.
 WHAT_WHEN = frozenset("time date year age".split())
@@ -121,6 +123,10 @@ def _what_fact(words: list) -> bool:
         return True  # "What shoe size is Ellis now?", "What bus number do you need?"
     if len(low) > 1 and low[1] in WHAT_FACT:  # not "What time of day is hardest?" nor "What name would you give it?"
         return low[2:3] != ["of"] and low[2:3] not in (["would"], ["do"], ["did"], ["will"], ["might"])
+    if low[1:2] in (["'s"], ["is"]) and len(words) > 3 and words[2].pos_ == "PROPN" and words[3].lower_ == "'s":
+        # "What's Isla's date of birth?", "What is Kai's postcode?": one fact about a named person
+        nxt = [w.lower_ for w in words[4:7]]
+        return bool(nxt) and (nxt[0] in WHAT_FACT or nxt[:3] == ["date", "of", "birth"])
     return low[1:3] in (["'s", "the"], ["is", "the"], ["'s", "his"], ["'s", "her"], ["is", "his"], ["is", "her"]) and (
         len(low) > 3 and low[3] in WHAT_FACT
     )
@@ -241,6 +247,8 @@ RHETORICAL = (
     ("how dare you", "rhetorical 'how dare you'"),
     ("do you even ", "rhetorical 'do you even'"),
     ("do n't you even care", "rhetorical 'don't you even care'"),
+    ("do you actually care", "rhetorical 'do you actually care'"),
+    ("does it actually matter to you", "rhetorical 'does it actually matter to you'"),
     ("so why ca n't you", "rhetorical 'so why can't you'"),
     ("why ca n't you just", "rhetorical 'why can't you just'"),
     ("why ca n't you ?", "rhetorical 'why can't you?'"),
@@ -279,6 +287,13 @@ RHETORICAL = (
     ("a good parent would", "moralising 'a good parent would'"),
     ("a good dad would", "moralising 'a good dad would'"),
     ("a good father would", "moralising 'a good father would'"),
+    ("a proper mum would", "moralising 'a proper mum would'"),
+    ("a proper mother would", "moralising 'a proper mother would'"),
+    ("a proper parent would", "moralising 'a proper parent would'"),
+    ("a proper dad would", "moralising 'a proper dad would'"),
+    ("a proper father would", "moralising 'a proper father would'"),
+    ("pull the other one", "disbelief 'pull the other one'"),
+    ("chance after chance", "blame 'chance after chance'"),
     ("you wo n't be seeing the kids", "threat 'you won't be seeing the kids'"),
     ("you wo n't be seeing your", "threat 'you won't be seeing your...'"),
 )
@@ -325,6 +340,18 @@ def _rhetorical(low: list[str], text: str) -> str | None:
     carry = re.match(r"^(keep (this|that) up|carry on (like (this|that)|this way|the way you are)) and (.*)$", text)
     if carry and set(carry.group(5).split()) & LOSS:  # "Keep this up and the court will decide for you"
         return f"threat '{' '.join(carry.group(1).split())} and...' with a loss"
+    # "..., and you're telling me it's the buses?": disbelief of the person's account, asked back at them
+    if text.rstrip().endswith("?") and re.search(
+        r"\b(and|but|so) (you 're|you are) (telling|trying to tell) me\b|\byou (expect|want) me to believe\b", text
+    ):
+        return "disbelief 'and you're telling me...?'"
+    if (
+        low[:1] == ["oh"]
+        and not text.rstrip().endswith("?")
+        and re.search(r"\b(really|definitely) going to help\b", text)
+    ):
+        # "Oh yes, lying in bed all day is really going to help"
+        return "sarcasm 'oh yes, ... is really going to help'"
     start = low[1:] if low[:1] == ["oh"] else low
     if start[:1] and start[0] in {"yes", "yeah", "right", "sure"} and start[1:3] == [",", "because"]:
         return f"sarcasm '{start[0]}, because...'"  # "Yeah, because that went so well": mock agreement
@@ -467,10 +494,31 @@ DISCORD_PHRASES = (
     ("swan in", "'swan in'"),
     ("swanning in", "'swanning in'"),
     ("every one of you", "'every one of you'"),
+    ("you 've never even ", "'you've never even'"),
+    ("you have never even ", "'you have never even'"),
+    ("you 've not even ", "'you've not even'"),
+    ("you have n't even ", "'you haven't even'"),
+    ("see yourself out", "'see yourself out'"),
+    ("show yourself out", "'show yourself out'"),
+    ("could n't care less", "'couldn't care less'"),
+    ("could not care less", "'could not care less'"),
+    ("you do n't know me", "'you don't know me'"),
+    ("you do n't know us", "'you don't know us'"),
+    ("you know nothing about me", "'you know nothing about me'"),
+    ("you know nothing about us", "'you know nothing about us'"),
+    ("you know nothing about my", "'you know nothing about my'"),
+    ("you people", "'you people'"),
+    ("you lot", "'you lot'"),
+    ("busybody", "'busybody'"),
+    ("jobsworth", "'jobsworth'"),
+    ("do - gooder", "'do-gooder'"),
+    ("do-gooder", "'do-gooder'"),
 )
 # "your stupid plan", "your little report": contempt for the worker's tools
 CONTEMPT = frozenset("stupid little precious poxy bloody pathetic".split())
-WORKER_THINGS = frozenset("plan report boxes forms form meeting meetings job assessment questions file".split())
+WORKER_THINGS = frozenset(
+    "plan report boxes forms form meeting meetings job assessment questions file notebook notes clipboard".split()
+)
 NOT_DISCORD = frozenset("sorry not".split())
 
 
@@ -485,6 +533,10 @@ def discord(sent: Span) -> tuple[int, int, float, str] | None:
             if phrase in ("out to get me", "never liked me", "had it in for me") and set(before) & NOT_DISCORD:
                 continue  # "I know you're not out to get me"
             if "sorry" in low:
+                continue
+            if phrase in ("you lot", "you people") and ("whatever" in before[-2:] or "?" in low):
+                continue  # "whatever you lot think" sets their view against ours; "Do you lot want tea?" asks
+            if phrase.startswith("you do n't know") and "?" in low:
                 continue
             return sent.start, sent.end, 0.8, f"rule: pushback {why}"
     for k in range(len(low) - 2):

@@ -121,6 +121,14 @@ def feelings_named(sentence: str) -> set[str]:
     return {name for name, rx in _FEELING.items() if rx.search(low)}
 
 
+def _own_words(family: str, low: str, prev: str) -> bool:
+    """Every word of a feeling family in the reflection is a word the person used ("miss" after "I've missed a couple
+    of appointments"): said back, not a feeling added, whatever sense the family gives the word."""
+    stems = {w[:4] for w in re.findall(r"[a-z']+", prev) if len(w) >= 4}
+    found = [m.group(0) for m in _FEELING[family].finditer(low)]
+    return bool(found) and all(len(w) >= 4 and w[:4] in stems for w in found)
+
+
 def complex_mark(text: str, previous: str) -> str | None:
     """Why a reflection adds meaning to what was said (a short reason), or None."""
     low, prev = _low(text), _low(previous)
@@ -129,6 +137,7 @@ def complex_mark(text: str, previous: str) -> str | None:
     if _MEANING.search(low):
         return "names what it means to them"
     new = feelings_named(low) - feelings_named(prev) - SAID_BACK_ONLY
+    new = {f for f in new if not _own_words(f, low, prev)}
     if new:
         return f"a feeling they did not name ({', '.join(sorted(new))})"
     amplified = {m.group(0) for m in _AMPLIFY.finditer(low)}
@@ -143,6 +152,8 @@ def reflection_kind(text: str, previous: str, p_complex: float) -> tuple[str, st
     if mark:
         return "complex", mark
     named = feelings_named(text)
+    low, prev = _low(text), _low(previous)
+    named = {f for f in named if f in feelings_named(previous) or not _own_words(f, low, prev)}
     if named - SAID_BACK_ONLY or named & feelings_named(previous):
         return "simple", "says back a feeling they named"
     if p_complex >= COMPLEX_HEAD:
@@ -300,6 +311,28 @@ def change_stance(sentence: str) -> bool:
     return bool(_FIRST_PERSON.search(low) and _STANCE.search(low) and topic)
 
 
+# Change talk by its form alone (commitment or a step already taken, DARN-CAT), about the behaviour or the children:
+# "..., and I mean it", "I'll do whatever the unit asks" (with the baby, the kids...), "I've binned the foil",
+# "I've booked in with the GP". A plan of any other kind ("I've booked a holiday") has no topic of the change.
+_COMMITS = re.compile(
+    r"\b(i mean it|i mean that|i promise|i swear|(i'll|i will|i'd) do (whatever|anything)|whatever it takes)\b"
+)
+_STEP_TAKEN = re.compile(
+    r"\b(i've|i have|we've|we have) (already |now |just |finally )?(booked|binned|poured|thrown|chucked|flushed|"
+    r"signed up|enrolled|put (my|our) names? down|blocked|deleted|got rid of)\b"
+)
+_PARAPHERNALIA = re.compile(r"\b(lighter|foil|pipe|gear|stash|dealer|bottles?|cans|clinic|gp|drug team|counsell\w*)\b")
+
+
+def commits_to_change(sentence: str) -> bool:
+    """A first-person commitment to the change or a step toward it already taken, by form (not a refusal)."""
+    low = _low(sentence)
+    if _REFUSED_CHANGE.search(low) or _STATUS_QUO.search(low) or is_question_sentence(low):
+        return False
+    topic = bool(_CHANGE_TOPIC.search(_OWN_PARENT.sub(" ", low)) or _PARAPHERNALIA.search(low))
+    return topic and bool(_COMMITS.search(low) or _STEP_TAKEN.search(low))
+
+
 # A request for an action ("Could you pass me that pen?", "Would you mind turning the telly down?", "Why don't we
 # get started?") is neither a question to answer, nor collaboration, nor advice.
 _ACTION = (
@@ -308,9 +341,16 @@ _ACTION = (
 )
 # "Could we sit at the table so I can write?": moving to a place is a practical request, not collaboration.
 _PLACE_ACTION = r"(sit|move|pop|have a seat|take a seat|turn|switch|open|shut|close)"
+# "Would you mind closing the door?": the action as a gerund (the final e dropped).
+_ACTION_ING = (
+    r"(passing|handing|giving|opening|shutting|closing|turning|switching|moving|putting|grabbing|fetching|popping|"
+    r"holding|bringing|pulling|locking|unlocking|spelling|signing|showing me where|letting me in|pausing|muting|"
+    r"keeping the|sitting|taking a seat)"
+)
 _REQUEST = re.compile(
     rf"^\W*(sorry,? |please,? |oh,? )?((can|could|would|will) you( please| just)? {_ACTION}|would you mind "
-    rf"{_ACTION}\w*|why don't we {_ACTION}|shall we {_ACTION}|(can|could|shall) we( just)? {_PLACE_ACTION})\b"
+    rf"({_ACTION}\w*|{_ACTION_ING})|why don't we {_ACTION}|shall we {_ACTION}|"
+    rf"(can|could|shall) we( just)? {_PLACE_ACTION})\b"
 )
 
 
@@ -335,6 +375,20 @@ _CHECK = re.compile(
     r"(^|[;:,-] *)\W*(so,? |and )?((have|did) i (got|get|understood|missed)|is that (right|about right|fair|it)|"
     r"am i right|does that sound right|did i miss)\b"
 )
+
+
+# The same check closing a turn after the statement it checks ("... and the mornings are still hard. Have I got that
+# right?"): the statement before it is what to judge.
+_CHECK_END = re.compile(
+    r"[.;:,!-]\s*(so,? |and )?((have|did) i (got|get|understood|missed)|is that (right|about right|fair|it)|am i right|"
+    r"does that sound right|did i miss)\b[^.?!;]*\?\W*$"
+)
+
+
+def summary_before_check(text: str) -> bool:
+    """A statement gathering several things, closed by a check ('Have I got that right?'): a summary."""
+    m = _CHECK_END.search(_low(text))
+    return bool(m) and looks_like_summary(text[: m.start() + 1])
 
 
 def is_check_question(sentence: str) -> bool:
@@ -492,6 +546,19 @@ _REFLECTS_PERSON = re.compile(
     r"it feels (like|as if|as though) (you|nobody|no one|everyone|everybody|nothing|everything|they|he|she|people)|"
     r"you feel (like|as if|as though|that)?)\b"
 )
+
+
+# "Their dad's way of life means a lot to you, and you're afraid...": what something means to the person, said to them
+_MEANS_TO_YOU = re.compile(
+    r"\b(matters?( most)? to you|(is|are|'s|'re) (so |really |very )?important to you|means? (a lot|so much|"
+    r"everything|the world) to you)\b"
+)
+
+
+def says_what_it_means(sentence: str) -> bool:
+    """A statement naming what something means to the person (a reflection of meaning, not a validation)."""
+    low = _low(sentence)
+    return bool(_MEANS_TO_YOU.search(low)) and not is_question_sentence(low) and not acknowledges_feeling(low)
 
 
 def reflects_person(sentence: str) -> bool:
@@ -696,6 +763,40 @@ def looks_ahead(sentence: str) -> bool:
 
 # "I'm sorry, I didn't mean to snap at you": an apology is not discord, whatever words of conflict it repeats.
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|didn't mean to|did not mean to|shouldn't have (said|shouted|snapped))\b")
+
+
+# A bottom line by its words: "that's non-negotiable", "I won't bend on that one", "no exceptions", "this has to
+# happen".
+_BOTTOM_LINE = re.compile(
+    r"\b(non-?negotiable|not negotiable|not up for (negotiation|discussion|debate)|"
+    r"(i|we) (won't|will not|can't|cannot) (bend|budge|compromise|move) on (that|this|it)|no exceptions|"
+    r"(this|that) (has to|must|needs to) happen|that's (the|my|our) bottom line|the bottom line is)\b"
+)
+
+
+def states_bottom_line(sentence: str) -> bool:
+    """The worker says an expectation is not up for negotiation (not in a question, not 'if ..., we'd have to')."""
+    low = _low(sentence)
+    return bool(_BOTTOM_LINE.search(low)) and not is_question_sentence(low)
+
+
+# An exception question by its form: "What went well...", "What was going right then?", "Was there a day this week when
+# the house felt calmer?", "Has there been a time since the funeral when Gruffydd laughed?" (a time asked about, and
+# the exception in it).
+_EXCEPTION_ASKED = re.compile(
+    r"\b((what|which) (went|was going|'s been going|has been going|have been going) (well|right|better)|"
+    r"(any|a) (days?|times?|nights?|mornings?|evenings?|weekends?|weeks?|moments?)\b[^?]{0,40}\bwhen\b)"
+)
+_GOOD_TIME = re.compile(r"\b(keen|laugh\w*|smil\w*|enjoy\w*|happ(y|ier)|fun|relaxed|like (yourself|himself|herself))\b")
+
+
+def asks_exception(sentence: str) -> bool:
+    """A question about a time the problem was absent or smaller, or what went well, by its form."""
+    low = _low(sentence)
+    if not is_question_sentence(low) or not _EXCEPTION_ASKED.search(low):
+        return False
+    rest = re.sub(r"\b(a time|times)\b", " ", low)  # the time asked about is no exception in itself
+    return bool(marks_exception(rest) or _GOOD_TIME.search(rest))
 
 
 def is_apology(sentence: str) -> bool:

@@ -633,6 +633,15 @@ class Tagger:
                 add(tag, rp, 0, len(text.rstrip()), why)
             if has_prev:  # "It sounds like you...", "Part of you...": a reflection of what they said
                 for a, b, _ in sents:
+                    if fusion.says_what_it_means(text[a:b]) and not fusion.reflects_person(text[a:b]):
+                        for h in hits:  # "... means a lot to you": a reflection of meaning, not a validation
+                            if h.tag == "acknowledging_feelings" and not h.why.startswith("rule:") and h.start < b:
+                                if a < h.end:
+                                    h.tag = f"{kind}_reflection"
+                                    h.why += (
+                                        f"; rule: names what it means to them, after they spoke; {kind}: {kind_why}"
+                                    )
+                        continue
                     if not fusion.reflects_person(text[a:b]):
                         continue
                     inside = [h for h in hits if h.start < b and a < h.end]
@@ -643,6 +652,13 @@ class Tagger:
                     if not inside:  # nothing else explains the sentence
                         why = f"rule: framed as a reflection of what they said; {kind}: {kind_why}"
                         add(f"{kind}_reflection", 0.7, a, a + len(text[a:b].rstrip()), why)
+            # "So you've started..., the school says..., and the hard bit is still... Have I got that right?": several
+            # things gathered and checked are a summary, whatever the check made the other layers take it for
+            if has_prev and fusion.summary_before_check(text):
+                if all(h.tag in ("open_question", "closed_question", *REFLECTION_TAGS) for h in hits):
+                    hits = [h for h in hits if h.tag not in REFLECTION_TAGS]
+                    why = "rule: several things gathered in one statement, then a check ('Have I got that right?')"
+                    add("summary", max(rp, 0.7), 0, len(text.rstrip()), why)
             if not has_prev:  # "You sound exhausted." with nothing said before: validation of the feeling seen
                 for h in hits:
                     seen = fusion.names_seen_feeling(text[h.start : h.end])
@@ -698,11 +714,23 @@ class Tagger:
                 if not fusion.is_hypothetical_setup(text[a0:b0]) or not fusion.is_question_sentence(text[a:b]):
                     continue
                 opened = any(h.tag == "open_question" and a <= h.start < b for h in hits)
+                if opened and fusion.has_rating_scale(text[a0:b0]):
+                    # "Say your number crept up a notch. What would be different?": what a step up would look like
+                    hits = [h for h in hits if not (h.tag == "scaling_question" and a0 <= h.start and h.end <= b0)]
+                    if not any(h.tag == "scaling_question" for h in hits):
+                        why = "rule: a step up the scale set up, then a question about it"
+                        add("scaling_question", 0.75, a0, a + len(text[a:b].rstrip()), why)
+                    continue
                 if opened and not any(h.tag == "preferred_future_question" for h in hits):
                     why = "rule: a hypothetical set up, then a question about it"
                     add("preferred_future_question", 0.75, a0, a + len(text[a:b].rstrip()), why)
             hits = _child_focus_rule(text, doc, hits)
             hits = _child_focus_gate(text, doc, hits)
+            for a, b, _ in sents:  # "What went well...?", "Was there a day this week when...calmer?": by its form
+                near = {h.tag for h in hits if h.start < b and a < h.end}
+                if fusion.asks_exception(text[a:b]) and not near & {*SPECIFIC_QUESTION_TAGS, "confrontation"}:
+                    why = "rule: asks about a time the problem was absent or smaller, or what went well"
+                    add("exception_question", 0.75, a, a + len(text[a:b].rstrip()), why)
             # statements by definition are never read into a sentence written as a question
             questions = [(a, b) for a, b, _ in sents if fusion.is_question_sentence(text[a:b])]
             hits = [
@@ -736,6 +764,8 @@ class Tagger:
             confidence = probs.get(coarse, 0.0) if coarse else 0.0
             if coarse == "reflection" and not previous.strip() and not tags & set(REFLECTION_TAGS):
                 confidence = 0.0  # a reflection reflects something said: with nothing before, trust the tags
+            if coarse == "question" and "summary" in tags and fusion.summary_before_check(text):
+                coarse = "reflection"  # several things gathered, then "Have I got that right?": MITI codes the summary
             if coarse == "question" and not tags and all(fusion.is_request(text[a:b]) for a, b, _ in sents):
                 coarse = "other"  # "Can you grab the red book for me?": a request for an action, not a question
             result.behaviour = _behaviour(tags, coarse, confidence)
@@ -831,6 +861,13 @@ def _family_talk(text: str, sents: list[tuple[int, int, Any]], hits: list[Techni
             elif not fusion.change_stance(sentence):
                 continue
         out.append(h)
+    for a, b, _ in sents:  # "..., and I mean it", "I've binned the foil": commitment or a step taken, by form
+        if fusion.commits_to_change(text[a:b]) and not any(
+            h.tag == "change_talk" and h.start < b and a < h.end for h in out
+        ):
+            end = a + len(text[a:b].rstrip())
+            why = "rule: a first-person commitment to the change, or a step toward it already taken"
+            out.append(TechniqueHit("change_talk", 0.75, a, end, why))
     for a, b, _ in sents:
         covered = any(h.tag == "sustain_talk" and h.start < b and a < h.end for h in out)
         if not covered and fusion.argues_status_quo(text[a:b]):
@@ -890,7 +927,7 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             h.why += "; rule: steps told in order, with no duty, risk or consequence: explaining the process"
         if h.tag == "preferred_future_question" and not fusion.looks_ahead(sentence):
             continue
-        if h.tag == "exception_question" and not fusion.marks_exception(sentence):
+        if h.tag == "exception_question" and not (fusion.marks_exception(sentence) or fusion.asks_exception(sentence)):
             continue
         if h.tag == "emphasizing_autonomy" and (
             fusion.is_courtesy_choice(sentence) or not fusion.speaks_of_choice(sentence)
@@ -934,6 +971,9 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
         if covered or fusion.is_question_sentence(sentence):
             continue
         end = a + len(sentence.rstrip())
+        if fusion.states_bottom_line(sentence) and not fusion.is_conditional_consequence(sentence):
+            if not any(h.tag == "bottom_line" for h in out):  # "..., and that's non-negotiable"
+                out.append(TechniqueHit("bottom_line", 0.75, a, end, "rule: says it is not up for negotiation"))
         if fusion.is_authority_statement(sentence):
             out.append(TechniqueHit("authority_transparency", 0.75, a, end, "rule: the worker's duty, role or limits"))
         elif fusion.warns_of_statutory_step(sentence):
