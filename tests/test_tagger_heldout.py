@@ -1,4 +1,4 @@
-"""Precision floors of the real tagger on the five held-out sets (tests/data/techniques_heldout*.yaml).
+"""Precision floors of the real tagger on the six held-out sets (tests/data/techniques_heldout*.yaml).
 
 techniques_heldout.yaml was written before the precision work of 2026-11-26, techniques_heldout2.yaml before its
 second round, techniques_heldout3.yaml before its third. None was used for tuning before it was measured (rules and
@@ -27,6 +27,7 @@ DATA2 = Path(__file__).parent / "data" / "techniques_heldout2.yaml"
 DATA3 = Path(__file__).parent / "data" / "techniques_heldout3.yaml"
 DATA4 = Path(__file__).parent / "data" / "techniques_heldout4.yaml"
 DATA5 = Path(__file__).parent / "data" / "techniques_heldout5.yaml"
+DATA6 = Path(__file__).parent / "data" / "techniques_heldout6.yaml"
 
 # techniques_heldout.yaml (306 items). Measured 2026-11-26 after the first precision round: macro precision 0.922,
 # micro precision 0.914, micro recall 0.721, behaviour accuracy 0.814; lowest tag precision change_talk 0.62,
@@ -74,12 +75,24 @@ DATA5 = Path(__file__).parent / "data" / "techniques_heldout5.yaml"
 # each file's header). After round 6: heldout2 micro P 0.980 -> 0.985, heldout3 0.968 -> 0.994, heldout4 0.960 ->
 # 0.987, recall 0.868 / 0.837 / 0.858; heldout 0.985 -> 0.989 (R 0.785), labelled 0.972 -> 0.976. Lowest tags:
 # heldout acknowledging_feelings 0.90, heldout2 explaining_process 0.86, heldout4 simple_reflection 0.90.
+# techniques_heldout6.yaml (228 items), written before round 7 and measured once by the lead before and after round 6:
+# micro P 0.929 -> 0.940, R 0.711 -> 0.720, macro P 0.947 -> 0.960, behaviour 0.853 -> 0.863. It was then tuning data
+# for round 7 (tests/test_tagger_round7.py: requests worded with a gerund, short facts about a named child, put-downs
+# worded as questions, a summary closed by a check, a step up the scale set up then asked about, the person's own
+# word said back; recall by form for pushback, commitment and steps taken, bottom lines, exception questions,
+# moralising and sarcasm), so these are not held-out figures: micro P 0.940 -> 0.995, R 0.720 -> 0.836, macro P
+# 0.960 -> 0.996, behaviour 0.863 -> 0.916 (five "Why not...?" / "Why don't you...?" items of heldout2-6 relabelled
+# [persuasion] / input, as labelled and heldout code them; listed in each file's header). The other sets after round
+# 7 (precision unchanged or up): labelled micro P 0.979 R 0.757; heldout 0.989 R 0.794; heldout2 0.990 R 0.877,
+# behaviour 0.939; heldout3 0.994 R 0.863, behaviour 0.893; heldout4 0.987 R 0.862, behaviour 0.928; heldout5 1.000
+# R 0.778, behaviour 0.838.
 FLOORS = {
     "heldout": {"path": DATA, "macro": 0.97, "tag": 0.85, "recall": 0.76, "behaviour": 0.85, "min_items": 10},
     "heldout2": {"path": DATA2, "macro": 0.96, "tag": 0.80, "recall": 0.83, "behaviour": 0.90, "min_items": 8},
     "heldout3": {"path": DATA3, "macro": 0.97, "tag": 0.82, "recall": 0.82, "behaviour": 0.86, "min_items": 4},
     "heldout4": {"path": DATA4, "macro": 0.97, "tag": 0.85, "recall": 0.83, "behaviour": 0.89, "min_items": 4},
     "heldout5": {"path": DATA5, "macro": 0.97, "tag": 0.80, "recall": 0.74, "behaviour": 0.80, "min_items": 6},
+    "heldout6": {"path": DATA6, "macro": 0.97, "tag": 0.85, "recall": 0.79, "behaviour": 0.88, "min_items": 6},
 }
 # Known gaps, recorded rather than hidden (none at present: every tag with enough items is recognised at least once).
 UNRECOGNISED: dict[str, set[str]] = {}

@@ -7,7 +7,10 @@ scaling question, not a preferred future; a feeling word the person used themsel
 feeling. Recall: pushback at the worker ("you lot", "you people", "you've never even...", "see yourself out",
 "couldn't care less", "your little notebook"); commitment or a step taken as change talk; "non-negotiable", "I won't
 budge on that", "no exceptions" as a bottom line; exception questions by form; moralising "a proper mum would",
-disbelief "pull the other one", sarcasm "oh yes, ... is really going to help". Own sentences, not taken from the
+disbelief "pull the other one", sarcasm "oh yes, ... is really going to help"; a body of the process doing the next
+step ("The panel will read the report and decide...") explains the process; best hopes are not collaboration; an
+imperative request ("Pass me the red book") is other; "what did you do on the mornings...?" asks for an exception;
+"we don't need a social worker" and "I'll keep ... whatever you say" are sustain talk. Own sentences, not taken from the
 labelled or held-out sets or the phrasebank; each real-tagger case was tagged wrongly before this round (main
 54ed3a2)."""
 
@@ -120,3 +123,35 @@ def test_moralising_disbelief_and_sarcasm(tagger: Tagger) -> None:
         "Pull the other one, nobody gets a nosebleed from a door.",
     ):
         assert "confrontation" in tag(tagger, text)[0], text
+
+
+def test_a_body_of_the_process_doing_the_next_step_explains_it() -> None:
+    assert fusion.body_tells_next_step("The panel will read my report and decide whether the order carries on.")
+    assert not fusion.body_tells_next_step("If nothing changes, the court will decide where the children live.")
+    assert not fusion.body_tells_next_step("The court will have to look at taking the children into care.")
+
+
+def test_best_hopes_are_not_collaboration(tagger: Tagger) -> None:
+    said, _ = tag(tagger, "What are your best hopes from us working on this together?")
+    assert "preferred_future_question" in said and "seeking_collaboration" not in said
+
+
+def test_imperative_requests_are_other(tagger: Tagger) -> None:
+    for text in ("Pass me the baby's red book, would you.", "Hold the lead for a sec."):
+        said, behaviour = tag(tagger, text)
+        assert not said and behaviour == "other", text
+
+
+def test_what_helped_on_the_good_days(tagger: Tagger) -> None:
+    said, _ = tag(tagger, "What did you do on the mornings Josh got to school on time?")
+    assert "exception_question" in said and "open_question" in said
+
+
+def test_no_need_of_the_service_and_carrying_on_regardless_are_sustain_talk(tagger: Tagger) -> None:
+    for text in (
+        "We don't need a social worker, we look after our own.",
+        "I'll keep having a drink on a Friday whatever you say.",
+    ):
+        said, talk = tag(tagger, text, speaker="family")
+        assert "sustain_talk" in said and "change_talk" not in said and talk == "sustain", text
+    assert tag(tagger, "I don't need a lift, my sister's coming.", speaker="family") == (set(), "neutral")

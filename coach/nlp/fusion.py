@@ -281,6 +281,9 @@ _STATUS_QUO = re.compile(
     r"no point (trying|in|(me |us )?(going|doing|changing|stopping))|waste of time|never been a problem|"
     r"doesn't bother (the kids|them)|don't even notice|(they're|they are|kids are) used to it|need a drink to|"
     r"can't (manage|cope) without|don't need (a course|any course|your help|you lot|social services)|"
+    r"(we|i) (don't|do not) need (a |any |the |your )?(counsell\w*|course|group|social services|social worker|therapy|"
+    r"parenting (course|class\w*|group))|"
+    r"(i'll|i will|i'm going to|we'll|we will) (keep|carry on) \w+ing\b.{0,30}\bwhatever you (say|think)|"
     r"can't stop me|see who i want|they'll have to manage|want him to stay|(weed|drink|a drink|smoking) helps me|"
     r"be worse without|(doesn't|does not|didn't|did not|won't|will not) work for (me|us)|"
     r"(i|we) (can't|cannot|won't|will not|'m not going to|am not going to) (do|go to|attend|be doing) "
@@ -354,9 +357,17 @@ _REQUEST = re.compile(
 )
 
 
+# "Please pass me that letter", "Grab the armchair": a small action asked for in the imperative.
+_IMPERATIVE_REQUEST = re.compile(
+    r"^\W*(please,? )?((pass|hand|grab|fetch|hold) (me|us|the|that|this|those|these|your)|(take|have|grab) a seat|"
+    r"sit (down|wherever|anywhere))\b"
+)
+
+
 def is_request(sentence: str) -> bool:
     """A request for a small action from the person or a move to get going: not a technique."""
-    return bool(_REQUEST.search(_low(sentence)))
+    low = _low(sentence)
+    return bool(_REQUEST.search(low) or _IMPERATIVE_REQUEST.search(low))
 
 
 # A scaling question asks for a rating: it is written as a question or as a request for a number ("Give me a number
@@ -785,7 +796,9 @@ def states_bottom_line(sentence: str) -> bool:
 # the exception in it).
 _EXCEPTION_ASKED = re.compile(
     r"\b((what|which) (went|was going|'s been going|has been going|have been going) (well|right|better)|"
-    r"(any|a) (days?|times?|nights?|mornings?|evenings?|weekends?|weeks?|moments?)\b[^?]{0,40}\bwhen\b)"
+    r"(any|a) (days?|times?|nights?|mornings?|evenings?|weekends?|weeks?|moments?)\b[^?]{0,40}\bwhen\b|"
+    r"what (helped|was different|did you do|happened|was happening)\b[^?]{0,20}\b(on|in|during|over) the "
+    r"(days?|nights?|mornings?|evenings?|weekends?|times?|weeks?)\b)"
 )
 _GOOD_TIME = re.compile(r"\b(keen|laugh\w*|smil\w*|enjoy\w*|happ(y|ier)|fun|relaxed|like (yourself|himself|herself))\b")
 
@@ -919,6 +932,24 @@ def tells_sequence(sentence: str) -> bool:
     """Steps told in order ('Once ..., then ...') with no duty, honesty, risk or consequence in them."""
     low = _low(sentence)
     return bool(_SEQUENCE.search(low)) and not _AUTHORITY_MARK.search(low) and not is_question_sentence(low)
+
+
+# "The children's hearing will read the report and decide...", "The chair will read out the decision...": what a body of
+# the process does next, with no duty, honesty, consequence or threat in it, explains the process.
+_BODY_NEXT = re.compile(
+    r"^\W*(so,? |then,? )?the ([\w'-]+ ){0,2}(hearing|conference|panel|court|core group|chair|review|reviewing officer|"
+    r"judge|magistrates?)( of the [\w-]+)? (will|'ll|is going to|then) "
+)
+_CONSEQUENCE_WORDS = re.compile(
+    r"\b(if|unless|duty|have to|has to|must|honest\w*|remov\w*|into care|take (the )?(children|kids|him|her|them)|"
+    r"i'm worried|worry|risk)\b"
+)
+
+
+def body_tells_next_step(sentence: str) -> bool:
+    """A body of the process as the subject of what happens next, with no duty or consequence in the sentence."""
+    low = _low(sentence)
+    return bool(_BODY_NEXT.search(low)) and not _CONSEQUENCE_WORDS.search(low) and not is_question_sentence(low)
 
 
 # "You know Kobe better than anyone": recognition of the person's knowledge, never a put-down.

@@ -766,7 +766,7 @@ class Tagger:
                 confidence = 0.0  # a reflection reflects something said: with nothing before, trust the tags
             if coarse == "question" and "summary" in tags and fusion.summary_before_check(text):
                 coarse = "reflection"  # several things gathered, then "Have I got that right?": MITI codes the summary
-            if coarse == "question" and not tags and all(fusion.is_request(text[a:b]) for a, b, _ in sents):
+            if coarse and not tags and all(fusion.is_request(text[a:b]) for a, b, _ in sents):
                 coarse = "other"  # "Can you grab the red book for me?": a request for an action, not a question
             result.behaviour = _behaviour(tags, coarse, confidence)
         else:
@@ -920,6 +920,12 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue  # "The form has ten questions, it'll only take a minute": no step of the process in it
         if h.tag == "authority_transparency" and not h.why.startswith("rule:") and not fusion.names_authority(sentence):
             continue  # "It's a pleasure to see you again": nothing of the worker's authority in it
+        by_meaning = not h.why.startswith("rule:")
+        if h.tag == "authority_transparency" and by_meaning and fusion.body_tells_next_step(sentence):
+            if any(r.tag == "explaining_process" for r in hits):
+                continue
+            h.tag = "explaining_process"
+            h.why += "; rule: what a body of the process does next, with no duty or consequence: explaining the process"
         if h.tag == "authority_transparency" and not h.why.startswith("rule:") and fusion.tells_sequence(sentence):
             if any(r.tag == "explaining_process" for r in hits):
                 continue
@@ -952,6 +958,8 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "seeking_collaboration" and fusion.is_practical_permission(sentence):
             continue
+        if h.tag == "seeking_collaboration" and not h.why.startswith("rule:") and fusion.is_preferred_future(sentence):
+            continue  # "What are your best hopes from us working together?": the future they want, not a shared task
         if h.tag == "seeking_collaboration" and not h.why.startswith("rule:") and fusion.asks_to_tell(sentence):
             continue  # "Can you describe what Kacper likes to play with?" invites a story, not their ideas
         if h.tag in ("giving_information", "emphasizing_autonomy") and fusion.is_authority_statement(sentence):
