@@ -26,12 +26,13 @@ in a row. Randomness is a `random.Random` seeded from (seed, turn number), so a 
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from coach.services.scenarios import STANCES, Response, Scenario
+from coach.services.scenarios import MOVES, STANCES, Response, Scenario
 
 # tag -> (trust change, resistance change) for a turn that contains it.
 BUILDS: dict[str, tuple[float, float]] = {
@@ -68,6 +69,206 @@ LABELS = {
     "simple_reflection": "simple reflection",
     "emphasizing_autonomy": "emphasising autonomy",
 }
+
+
+EmbedFn = Callable[[list[str]], Any]
+
+
+def _default_embed(texts: list[str]) -> Any:
+    from coach.nlp.models import embed
+
+    return embed(texts)
+
+
+# Ordinary conversational moves (greetings, apologies, small talk, practical requests, questions about facts)
+# carry no technique, so the tags say nothing about what to answer. They are recognised by meaning: the turn,
+# and each of its sentences and clauses, is compared with these examples (our own writing); the closest move
+# counts when it is close enough and closer than every example of talk about the worry itself ("none").
+MOVE_EXAMPLES: dict[str, tuple[str, ...]] = {
+    "greeting": (
+        "Hello, I'm from children's services.",
+        "Hi, nice to meet you.",
+        "Good morning.",
+        "Hi, I'm Jo, we spoke on the phone yesterday.",
+        "Thanks for letting me in.",
+        "Thank you for seeing me today.",
+        "My name's Jo, I'm the social worker.",
+        "Hiya, how are you doing?",
+    ),
+    "goodbye": (
+        "I'll be off now, thanks for your time.",
+        "Bye for now, see you next week.",
+        "Right, I'll let you get on.",
+        "That's all for today, thank you.",
+        "I'll see you on Tuesday, then.",
+        "Take care, bye.",
+        "I'd better get going.",
+        "Let's stop there for today.",
+        "Thanks for your time, I'll head off now.",
+    ),
+    "apology": (
+        "Sorry I'm late.",
+        "Sorry I'm a bit late.",
+        "I'm so sorry to keep you waiting.",
+        "Apologies, the bus was late.",
+        "Sorry, I got held up at the office.",
+        "Sorry, I said I'd be here by ten.",
+        "Sorry about cancelling last time.",
+        "Sorry I had to move our appointment.",
+        "I apologise for the short notice.",
+    ),
+    "small_talk": (
+        "It's freezing out there today.",
+        "Isn't the weather miserable?",
+        "It's pouring with rain.",
+        "What a lovely dog.",
+        "Your dog's very friendly. What's he called?",
+        "This tea is lovely, thank you.",
+        "Thanks for the cuppa.",
+        "The traffic was terrible coming over.",
+        "Nice flat, it's really bright in here.",
+        "I like what you've done with the room.",
+        "Are you watching the rugby later?",
+        "Your garden looks nice.",
+        "The parking round here is a nightmare.",
+    ),
+    "practical": (
+        "Do you mind if I sit down?",
+        "Where shall I sit?",
+        "Could I have a look at his bedroom before I go?",
+        "I'll need to see the kitchen.",
+        "Could I use your loo?",
+        "Would you mind turning the telly down?",
+        "Would you mind if I opened a window?",
+        "Could you shut the dog in the kitchen while we talk?",
+        "Can I take your phone number?",
+        "When would suit you for the next visit?",
+        "Can you sign this form for me?",
+        "I'll need to check the smoke alarm.",
+        "Is it OK if I take a few notes?",
+        "Can I see where she sleeps?",
+    ),
+    "fact": (
+        "How old is she now?",
+        "What's his date of birth?",
+        "Which nursery does he go to?",
+        "Who lives here with you?",
+        "Is his father around?",
+        "Does he see his dad?",
+        "Who's your GP?",
+        "What year is she in at school?",
+        "Has he got any brothers or sisters?",
+        "How many children have you got?",
+        "What's the baby's name?",
+        "Where does your mum live?",
+        "How long have you lived here?",
+        "Does anyone else stay over?",
+        "Is she on any medication?",
+    ),
+    "none": (
+        "Do you drink every night?",
+        "How much did you have to drink?",
+        "What happened that night?",
+        "I'm worried about the bruises.",
+        "It sounds like you're scared of losing him.",
+        "You've done well to keep going.",
+        "What would you like to be different?",
+        "On a scale of one to ten, how safe is she?",
+        "Were you drinking that evening?",
+        "Did he hit you?",
+        "You were drunk and he was in the road.",
+        "If things don't change we may go to court.",
+        "The next step is a case conference.",
+        "What would he say about it?",
+        "It's your choice who helps.",
+        "Has it happened before?",
+        "How are you feeling about all this?",
+        "How have things been since?",
+        "So you want things to be different for her.",
+        "Why did you not call someone?",
+        "Tell me about the evenings.",
+        "What's been going well?",
+        "Is the drinking getting worse?",
+        "Was the front door locked?",
+        "Did you leave them on their own?",
+        "Where were you when it happened?",
+    ),
+}
+MOVE_THRESHOLD = 0.45
+_MOVE_SET = frozenset(MOVES)
+# Techniques that a small-talk turn can carry without being about the worry: a move in a turn with only these
+# is answered with a line cued for the move; with any other technique the move only adds a cue bonus.
+LIGHT_TAGS = frozenset({"closed_question", "open_question", "giving_information"})
+_move_lock = threading.Lock()
+_move_cache: dict[int, tuple[tuple[str, ...], Any]] = {}
+_UNIT = re.compile(r"(?<=[.!?])\s+|[,;:]\s+|\s+-+\s+")
+
+
+def _technique_examples() -> list[str]:
+    """The phrasebank's examples of practitioner techniques other than plain information: talk about the worry,
+    which is never small talk, so they join the "none" examples."""
+    from coach.nlp.phrasebank import load_phrasebank
+
+    entries, _problems = load_phrasebank()
+    return [
+        text
+        for tag, entry in sorted(entries.items())
+        if entry.speaker == "practitioner" and tag != "giving_information"
+        for text in entry.examples
+    ]
+
+
+def _move_vectors(embed: EmbedFn) -> tuple[tuple[str, ...], Any]:
+    with _move_lock:
+        key = id(embed)
+        if key not in _move_cache:
+            examples = dict(MOVE_EXAMPLES)
+            examples["none"] = (*MOVE_EXAMPLES["none"], *_technique_examples())
+            labels = tuple(move for move, texts in examples.items() for _ in texts)
+            texts = [text for group in examples.values() for text in group]
+            _move_cache[key] = (labels, embed(texts))
+        return _move_cache[key]
+
+
+_QUESTION = re.compile(
+    r"^(who|whose|what|when|where|which|how|is|are|was|were|do|does|did|has|have|had|can|could|will|would)\b",
+    re.IGNORECASE,
+)
+
+
+def _is_question(unit: str) -> bool:
+    return unit.rstrip().endswith("?") or bool(_QUESTION.match(unit.lstrip()))
+
+
+def conversational_move(text: str, vector: Any | None = None, embed: EmbedFn | None = None) -> str | None:
+    """The ordinary conversational move in `text` (one of scenarios.MOVES: greeting, goodbye, apology,
+    small_talk, practical, fact), or None when it is talk about the worry or nothing recognisable."""
+    import numpy as np
+
+    embed = embed or _default_embed
+    whole = " ".join(text.split())
+    if not whole:
+        return None
+    parts = [p.strip() for p in _UNIT.split(whole) if p and p.strip()]
+    units = [whole] + (parts if len(parts) > 1 else [])
+    rows = [vector] if vector is not None else []
+    rest = units[len(rows) :]
+    if rest:
+        rows.extend(embed(rest))
+    labels, examples = _move_vectors(embed)
+    sims = np.asarray(rows, dtype=np.float32) @ np.asarray(examples).T
+    best = sims.max(axis=0)
+    asked = np.array([_is_question(unit) for unit in units])
+    best_asked = sims[asked].max(axis=0) if asked.any() else np.full(len(labels), -1.0, dtype=np.float32)
+    score = {}
+    for move in MOVE_EXAMPLES:
+        # a question about a fact has to be a question ("Somebody gripped that baby" is not one)
+        column = best_asked if move == "fact" else best
+        score[move] = float(max(column[i] for i, lab in enumerate(labels) if lab == move))
+    move = max(MOVES, key=lambda m: (score[m], m))
+    if score[move] >= MOVE_THRESHOLD and score[move] > score["none"]:
+        return move
+    return None
 
 
 def label(tag: str) -> str:
@@ -134,17 +335,11 @@ class Reply:
     line: Response
     effects: tuple[Effect, ...]
     state: PersonaState
+    move: str | None = None  # the ordinary conversational move recognised in the turn, if any
 
 
-EmbedFn = Callable[[list[str]], Any]
 _bank_lock = threading.Lock()
 _bank_cache: dict[tuple[str, int], Any] = {}
-
-
-def _default_embed(texts: list[str]) -> Any:
-    from coach.nlp.models import embed
-
-    return embed(texts)
 
 
 def bank_vectors(scenario: Scenario, embed: EmbedFn | None = None) -> Any:
@@ -154,6 +349,18 @@ def bank_vectors(scenario: Scenario, embed: EmbedFn | None = None) -> Any:
         if key not in _bank_cache:
             texts = [f"{r.text} ({r.topic})" if r.topic else r.text for r in scenario.responses]
             _bank_cache[key] = (embed or _default_embed)(texts)
+        return _bank_cache[key]
+
+
+def topic_vectors(scenario: Scenario, embed: EmbedFn | None = None) -> Any:
+    """Embeddings of every line's `topic` alone (its text when it has none), cached like `bank_vectors`.
+
+    A topic names what a line answers ("how old is Cai, age, birthday"), so for a question about a fact it
+    is the better match than the answer's own words."""
+    key = ("topic:" + scenario.id, hash(tuple((r.id, r.text, r.topic) for r in scenario.responses)))
+    with _bank_lock:
+        if key not in _bank_cache:
+            _bank_cache[key] = (embed or _default_embed)([r.topic or r.text for r in scenario.responses])
         return _bank_cache[key]
 
 
@@ -273,7 +480,9 @@ class PersonaEngine:
         )
 
     def candidates(self, tags: set[str]) -> list[Response]:
-        """Lines the stance allows (neighbouring stances when few fit), min_trust met, not the last line."""
+        """Lines the stance allows (neighbouring stances when few fit), min_trust met, not the last line.
+
+        A turn without any technique never gets a disclosure: nothing was done to earn it."""
         state = self.state
         allowed = [
             r
@@ -288,28 +497,74 @@ class PersonaEngine:
                     for r in self.scenario.responses
                     if r.stance == stance and r.min_trust <= state.trust and r.id != state.last_line
                 ]
+        if not tags:
+            allowed = [r for r in allowed if not r.disclosure]
         if not allowed:  # a tiny bank: anything but the last line
             allowed = [r for r in self.scenario.responses if r.id != state.last_line]
             allowed = allowed or list(self.scenario.responses)
         return allowed
 
-    def choose(self, text: str, tags: set[str], vector: Any | None = None) -> Response:
-        """The reply by meaning, cue, freshness, with a seeded tie-break."""
+    def move_lines(self, move: str) -> list[Response]:
+        """Lines cued for an ordinary conversational move, any stance, min_trust met, not the last line."""
+        state = self.state
+        return [
+            r
+            for r in self.scenario.responses
+            if move in r.cue and r.min_trust <= state.trust and r.id != state.last_line and not r.disclosure
+        ]
+
+    def _choose_for_move(self, move: str, lines: list[Response], vector: Any, rng: random.Random) -> Response:
+        """The reply to a greeting, apology, small talk, practical request or question about a fact: the current
+        stance's line first (its mood), then the closest in meaning (for facts, meaning first: which fact)."""
+        bank = bank_vectors(self.scenario, self._embed)
+        topics = topic_vectors(self.scenario, self._embed)
+        near = set(_neighbours(self.state.stance))
+        same_bonus, near_bonus = (0.15, 0.05) if move == "fact" else (0.4, 0.15)
+        best: tuple[float, str] | None = None
+        chosen = lines[0]
+        for line in lines:
+            index = self._index[line.id]
+            score = float(bank[index] @ vector)
+            if move == "fact":
+                score = max(score, float(topics[index] @ vector))
+            if line.stance == self.state.stance:
+                score += same_bonus
+            elif line.stance in near:
+                score += near_bonus
+            score -= 0.35 * self.state.used.count(line.id)
+            score += rng.uniform(0.0, 0.05)
+            if best is None or (score, line.id) > best:
+                best = (score, line.id)
+                chosen = line
+        return chosen
+
+    def choose(self, text: str, tags: set[str], vector: Any | None = None, move: str | None = None) -> Response:
+        """The reply by meaning, cue, freshness, with a seeded tie-break.
+
+        `move` is the ordinary conversational move in the turn (`conversational_move`): when the turn carries no
+        technique beyond a question or plain information, a line written for that move answers it."""
         import numpy as np
 
         bank = bank_vectors(self.scenario, self._embed)
         if vector is None:
             vector = self._embed([text])[0] if text.strip() else np.zeros(bank.shape[1], dtype=np.float32)
         rng = random.Random(f"{self.seed}:{self.state.turns}")
+        if move and not tags - LIGHT_TAGS:
+            lines = self.move_lines(move)
+            if lines:
+                return self._choose_for_move(move, lines, vector, rng)
+        cued = tags | {move} if move else tags
         opening = {"open_question", "complex_reflection", "simple_reflection"}
         short = "closed_question" in tags and not tags & opening
         best: tuple[float, str] | None = None
         chosen: Response | None = None
         for line in self.candidates(tags):
+            if line.cue and set(line.cue) <= _MOVE_SET and not cued & set(line.cue):
+                continue  # written for a greeting, an apology ...: only the answer to one
             score = float(bank[self._index[line.id]] @ vector)
             if line.stance == self.state.stance:
                 score += 0.25
-            if tags & set(line.cue):
+            if cued & set(line.cue):
                 score += 0.25
             if short and "closed_question" in line.cue:
                 score += 0.5
@@ -322,7 +577,8 @@ class PersonaEngine:
             if best is None or (score, line.id) > best:
                 best = (score, line.id)
                 chosen = line
-        assert chosen is not None
+        if chosen is None:  # every candidate was a line for a move: say the closest of them
+            chosen = self._choose_for_move(move or "greeting", self.candidates(tags), vector, rng)
         return chosen
 
     def respond(self, text: str, tags: Iterable[str], vector: Any | None = None) -> Reply:
@@ -337,7 +593,10 @@ class PersonaEngine:
             self.difficulty,
         )
         self.state.turns += 1
-        line = self.choose(text, tags, vector)
+        if vector is None and text.strip():
+            vector = self._embed([text])[0]
+        move = conversational_move(text, vector, self._embed) if text.strip() else None
+        line = self.choose(text, tags, vector, move)
         self._said(line)
         self.previous_tags = tags
-        return Reply(line=line, effects=tuple(effects), state=PersonaState.from_json(self.state.to_json()))
+        return Reply(line=line, effects=tuple(effects), state=PersonaState.from_json(self.state.to_json()), move=move)

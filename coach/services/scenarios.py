@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.errors import CoachError
+from coach.nlp.phrasebank import FAMILY_TAGS, TECHNIQUE_IDS
 from coach.paths import PROJECT_ROOT, PROMPTS_DIR
 
 STANCES = ("hostile", "guarded", "open")
@@ -20,6 +21,10 @@ TALKS = ("change", "sustain", "neutral", "discord")
 DIFFICULTIES = ("starter", "standard", "challenging")
 ROLES = ("mother", "father", "carer", "partner", "young person", "grandparent")
 MIN_RESPONSES = 40
+# Ordinary conversational moves that carry no technique; a line whose `cue` names one answers that move
+# (prompts/README.md, "Ordinary conversation"). The persona engine recognises them in what the worker says.
+MOVES = ("greeting", "goodbye", "apology", "small_talk", "practical", "fact")
+CUES = frozenset(t for t in TECHNIQUE_IDS if t not in FAMILY_TAGS) | frozenset(MOVES)
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -236,6 +241,12 @@ def parse_scenario(data: Any, stem: str) -> Scenario:
         area = item.get("area")
         if area is not None and area not in area_ids:
             problems.append(f"{where}area '{area}' is not one of the change_areas ids")
+        cue = _str_list(item, "cue", where, problems)
+        unknown = [c for c in cue if c not in CUES]
+        if unknown:
+            problems.append(
+                f"{where}cue '{unknown[0]}' is not a technique id (TECHNIQUES.md) or one of: " + ", ".join(MOVES)
+            )
         disclosure = item.get("disclosure", False)
         if not isinstance(disclosure, bool):
             problems.append(f"{where}disclosure must be true or false")
@@ -248,7 +259,7 @@ def parse_scenario(data: Any, stem: str) -> Scenario:
                 talk=talk,
                 topic=_text(item, "topic", where, problems, required=False),
                 area=area if isinstance(area, str) else None,
-                cue=_str_list(item, "cue", where, problems),
+                cue=cue,
                 min_trust=_int(item, "min_trust", where, problems, 0, 10, default=0),
                 disclosure=disclosure,
             )
