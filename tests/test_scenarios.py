@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from coach.paths import PROMPTS_DIR
-from coach.services.scenarios import MIN_RESPONSES, STANCES, ScenarioError, get_scenario, load_scenarios
+from coach.services.scenarios import MIN_RESPONSES, MOVES, STANCES, ScenarioError, get_scenario, load_scenarios
 
 BROKEN = Path(__file__).parent / "data" / "scenarios_broken"
 SHIPPED = PROMPTS_DIR / "scenarios"
@@ -25,6 +25,21 @@ def test_every_shipped_scenario_loads_without_problems() -> None:
         assert {r.stance for r in scenario.responses} == set(STANCES)
         assert scenario.response(scenario.opening).text
         assert len({r.id for r in scenario.responses}) == len(scenario.responses)
+        # ordinary conversation: every scenario answers each move (README, "Ordinary conversation")
+        for move in MOVES:
+            assert any(move in r.cue for r in scenario.responses), (scenario.id, move)
+
+
+def test_a_cue_must_be_a_technique_or_a_move(tmp_path: Path) -> None:
+    data = yaml.safe_load((SHIPPED / "drinking-toddler.yaml").read_text(encoding="utf-8"))
+    data["responses"][2]["cue"] = ["confrontation", "smalltalk"]
+    data["responses"][5]["cue"] = ["small_talk", "fact", "goodbye"]
+    (tmp_path / "drinking-toddler.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    scenarios, problems = load_scenarios(tmp_path)
+    assert scenarios == {}
+    assert len(problems) == 1
+    assert "responses[2].cue 'smalltalk' is not a technique id (TECHNIQUES.md) or one of: greeting," in problems[0]
+    assert "responses[5]" not in problems[0]
 
 
 def test_broken_files_are_named_and_the_good_ones_still_load(tmp_path: Path) -> None:

@@ -21,6 +21,10 @@ The stance follows prompts/README.md: hostile when resistance >= 7 or trust <= 2
 resistance <= 4, otherwise guarded. The reply is chosen by meaning among the lines the stance allows (whose
 min_trust is met), with a bonus for cue matches, a preference for unused lines and never the same line twice
 in a row. Randomness is a `random.Random` seeded from (seed, turn number), so a rehearsal replays exactly.
+
+Ordinary conversation (greetings, goodbyes, apologies, small talk, practical requests, questions about facts)
+carries no technique, so `conversational_move` recognises it by meaning and the reply comes from the lines cued
+for that move (prompts/ENGINE.md, "Greetings, apologies ..."); a turn with no technique never gets a disclosure.
 """
 
 from __future__ import annotations
@@ -196,9 +200,10 @@ MOVE_EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 MOVE_THRESHOLD = 0.45
 _MOVE_SET = frozenset(MOVES)
-# Techniques that a small-talk turn can carry without being about the worry: a move in a turn with only these
-# is answered with a line cued for the move; with any other technique the move only adds a cue bonus.
-LIGHT_TAGS = frozenset({"closed_question", "open_question", "giving_information"})
+# Techniques that a small-talk turn can carry without being about the worry (asking permission to look round is
+# seeking collaboration to the tagger): a move in a turn with only these is answered with a line cued for the
+# move; with any other technique the move only adds a cue bonus. The techniques still move trust as usual.
+LIGHT_TAGS = frozenset({"closed_question", "open_question", "giving_information", "seeking_collaboration"})
 _move_lock = threading.Lock()
 _move_cache: dict[int, tuple[tuple[str, ...], Any]] = {}
 _UNIT = re.compile(r"(?<=[.!?])\s+|[,;:]\s+|\s+-+\s+")
@@ -225,7 +230,7 @@ def _move_vectors(embed: EmbedFn) -> tuple[tuple[str, ...], Any]:
             examples = dict(MOVE_EXAMPLES)
             examples["none"] = (*MOVE_EXAMPLES["none"], *_technique_examples())
             labels = tuple(move for move, texts in examples.items() for _ in texts)
-            texts = [text for group in examples.values() for text in group]
+            texts = [_without_names(text) for group in examples.values() for text in group]
             _move_cache[key] = (labels, embed(texts))
         return _move_cache[key]
 
@@ -236,11 +241,20 @@ _QUESTION = re.compile(
 )
 
 
+_NAME = re.compile(r"(?<=[\w,;:] )(?!I\b|I')[A-Z][\w'-]*")
+
+
+def _without_names(text: str) -> str:
+    """Capitalised words after the first (names of people and places) become "someone": the examples name
+    children too, and a shared name would count for more than what is being asked."""
+    return _NAME.sub("someone", text)
+
+
 def _is_question(unit: str) -> bool:
     return unit.rstrip().endswith("?") or bool(_QUESTION.match(unit.lstrip()))
 
 
-def conversational_move(text: str, vector: Any | None = None, embed: EmbedFn | None = None) -> str | None:
+def conversational_move(text: str, embed: EmbedFn | None = None) -> str | None:
     """The ordinary conversational move in `text` (one of scenarios.MOVES: greeting, goodbye, apology,
     small_talk, practical, fact), or None when it is talk about the worry or nothing recognisable."""
     import numpy as np
@@ -251,10 +265,7 @@ def conversational_move(text: str, vector: Any | None = None, embed: EmbedFn | N
         return None
     parts = [p.strip() for p in _UNIT.split(whole) if p and p.strip()]
     units = [whole] + (parts if len(parts) > 1 else [])
-    rows = [vector] if vector is not None else []
-    rest = units[len(rows) :]
-    if rest:
-        rows.extend(embed(rest))
+    rows = list(embed([_without_names(unit) for unit in units]))
     labels, examples = _move_vectors(embed)
     sims = np.asarray(rows, dtype=np.float32) @ np.asarray(examples).T
     best = sims.max(axis=0)
@@ -595,7 +606,7 @@ class PersonaEngine:
         self.state.turns += 1
         if vector is None and text.strip():
             vector = self._embed([text])[0]
-        move = conversational_move(text, vector, self._embed) if text.strip() else None
+        move = conversational_move(text, self._embed) if text.strip() else None
         line = self.choose(text, tags, vector, move)
         self._said(line)
         self.previous_tags = tags
