@@ -526,7 +526,8 @@ class PersonaEngine:
 
     def _choose_for_move(self, move: str, lines: list[Response], vector: Any, rng: random.Random) -> Response:
         """The reply to a greeting, apology, small talk, practical request or question about a fact: the current
-        stance's line first (its mood), then the closest in meaning (for facts, meaning first: which fact)."""
+        stance's line first (its mood), then the closest in meaning, by text + topic or by topic alone (for facts,
+        meaning first: which fact)."""
         bank = bank_vectors(self.scenario, self._embed)
         topics = topic_vectors(self.scenario, self._embed)
         near = set(_neighbours(self.state.stance))
@@ -535,15 +536,13 @@ class PersonaEngine:
         chosen = lines[0]
         for line in lines:
             index = self._index[line.id]
-            score = float(bank[index] @ vector)
-            if move == "fact":
-                score = max(score, float(topics[index] @ vector))
+            score = max(float(bank[index] @ vector), float(topics[index] @ vector))
             if line.stance == self.state.stance:
                 score += same_bonus
             elif line.stance in near:
                 score += near_bonus
             score -= 0.35 * self.state.used.count(line.id)
-            score += rng.uniform(0.0, 0.05)
+            score += rng.uniform(0.0, 0.02)  # these lines differ in a word or two: a smaller tie-break
             if best is None or (score, line.id) > best:
                 best = (score, line.id)
                 chosen = line
