@@ -230,3 +230,17 @@ def test_reflection_hint_of_nothing_is_empty() -> None:
     from coach.services.rehearsal import suggest_reflection
 
     assert suggest_reflection("   ") == ""
+
+
+def test_practise_next_examples_name_no_other_family() -> None:
+    """The scorecard's example phrasing comes from the phrasebank, whose examples are set in other families' homes:
+    it picks one that names nobody, whichever tag and seed (a name at a sentence's start counts too)."""
+    from coach.services.scorecard import ADVICE, _names_someone, phrasebank_example
+
+    assert _names_someone("Cai has been sleeping at his dad's.")
+    assert _names_someone("You said it was fine when Efa came home.")
+    assert not _names_someone("You've had a really busy week. I can see that.")
+    for tag in ADVICE:
+        for seed in range(30):
+            example = phrasebank_example(tag, seed)
+            assert example and not _names_someone(example), (tag, seed, example)

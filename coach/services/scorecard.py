@@ -13,6 +13,8 @@ scenario.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -102,7 +104,44 @@ def phrasebank_example(tag: str, index: int = 0) -> str | None:
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     examples = [e for e in (data or {}).get("examples", []) if isinstance(e, str)] if isinstance(data, dict) else []
+    # The phrasebank's examples are set in other families' homes: one that names nobody reads as advice for this
+    # rehearsal, while "Cai's been sleeping at his dad's..." after a rehearsal with another family confuses.
+    unnamed = [e for e in examples if not _names_someone(e)]
+    examples = unnamed or examples
     return examples[index % len(examples)] if examples else None
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"'(]\s*)$")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+")
+
+
+def _capitalised_inside(text: str) -> set[str]:
+    """Capitalised words that do not start a sentence (names, places, days), other than "I"."""
+    return {m.group() for m in _CAPITALISED.finditer(text) if not _SENTENCE_START.search(text[: m.start()])}
+
+
+@functools.cache
+def _phrasebank_names() -> frozenset[str]:
+    """Every word the phrasebank capitalises inside a sentence: its families' names ("Cai", "Efa"), so that one at a
+    sentence's start is known as a name too."""
+    import yaml
+
+    names: set[str] = set()
+    for path in sorted(PHRASEBANK_DIR.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        for example in (data or {}).get("examples", []) if isinstance(data, dict) else []:
+            if isinstance(example, str):
+                names |= _capitalised_inside(example)
+    return frozenset(names)
+
+
+def _names_someone(text: str) -> bool:
+    """True if the text names someone (or somewhere): a capitalised word inside a sentence, or a name of the
+    phrasebank's families anywhere."""
+    return bool(_capitalised_inside(text)) or any(m.group() in _phrasebank_names() for m in _CAPITALISED.finditer(text))
 
 
 ADVICE = {
