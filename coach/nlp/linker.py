@@ -315,6 +315,47 @@ def logistics_cues(sentence: str) -> float:
     return min(1.0, sum(1 for r in LOGISTICS_RES if r.search(sentence)) / 2.0)
 
 
+# An arrangement that did not happen ("Elin was not collected on Friday", "he wasn't picked up", "no one came") is
+# an event about the family, not visit logistics: its words are no logistics cue and count as substance.
+NEGATED_ARRANGEMENT_RE = re.compile(
+    r"(?:\bnot|n't|\bnever|\bno\s?one|\bno-one|\bnobody)\s+(?:(?:been|be|being|get|got|getting)\s+)?"
+    r"(?:collected|picked up|dropped (?:\w+ )?(?:at|off)|came|come|turned up|showed up|arrived|answered the door)\b",
+    re.IGNORECASE,
+)
+
+# A dated running record opens its lines with a date and/or a time of day ("3 March: ", "12/03: ", "Mon 4th: ",
+# "05.03.26 - ", "14:20 - ", "Tues 5 March 2026, 10am: "). The patterns anchored at the line start (the worker's
+# plans, ATTENDANCE_RE, CONTINUES_RE) read the line after it (strip_date_prefix).
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tues?|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day)?\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:{_WEEKDAY},?\s+)?(?:{_DAY}(?:\s+(?:of\s+)?{_MONTHS})?(?:\s+\d{{4}})?|{_MONTHS}\s+{_DAY}(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?)"
+    rf"|{_WEEKDAY}"
+)
+_TIME = r"\d{1,2}[:.]\d{2}(?:\s?(?:am|pm))?|\d{1,2}\s?(?:am|pm)"
+DATE_PREFIX_RE = re.compile(
+    rf"^\W*(?:(?P<time2>{_TIME})|(?P<date>{_DATE})(?:,?\s+(?:at\s+)?(?P<time1>{_TIME}))?)"
+    r"\s*(?::|[-\u2013\u2014]+|,|\))\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def strip_date_prefix(sentence: str, keep_time: bool = False) -> str:
+    """The sentence without a leading date / time-of-day prefix ("12 March: I will book ..." -> "I will book ...");
+    with `keep_time`, a time of day in the prefix is kept in front (it is a logistics cue: "14:20 - arrived")."""
+    m = DATE_PREFIX_RE.match(sentence)
+    if not m:
+        return sentence
+    body = sentence[m.end() :]
+    time = m.group("time1") or m.group("time2")
+    return f"{time} {body}" if keep_time and time else body
+
+
 # A sentence at least this "logistics only" is about no area whatever its similarity: visit times, who was in, calls.
 # The logistic model alone weighs the feature weakly (few such lines in the calibration set), so it is a gate.
 LOGISTICS_GATE = 0.4
@@ -336,15 +377,18 @@ def logistics_only(sentence: str) -> float:
 
     "Tom was holding the baby when I arrived, and supported her head" has a cue too, but what is left once the cues
     are taken out is an observation: that sentence scores near 0."""
+    sentence = strip_date_prefix(sentence, keep_time=True)
     if ATTENDANCE_RE.match(sentence):
         return 1.0
+    negated = " ".join(m.group() for m in NEGATED_ARRANGEMENT_RE.finditer(sentence))
+    sentence = NEGATED_ARRANGEMENT_RE.sub(" ", sentence)
     cues = logistics_cues(sentence)
     if not cues:
         return 0.0
     rest = sentence
     for r in LOGISTICS_RES:
         rest = r.sub(" ", rest)
-    return cues * (1.0 - substance(rest))
+    return cues * (1.0 - substance(f"{rest} {negated}"))
 
 
 # The worker's own plans, next steps, reminders to self and reflections on their own practice are about no area (a
@@ -375,9 +419,21 @@ _OWN_PRACTICE_RE = re.compile(
 )
 
 
+# Shorthand next steps of the worker or another professional: "SW to refer Lewis to young carers group", "PA to chase
+# bus pass", "Me to ring school", "HV to chase weight". The role is an acronym (case-sensitive, two letters or more:
+# "M" and "F" stand for the parents in terse notes) or a professional's title; a family member's "Mum to ..." stays
+# evidence (the family's own plans are).
+_ROLE_TO_RE = re.compile(
+    r"^\W*(?:(?!OK\b)[A-Z]{2,6}s?|(?i:me|myself|worker|social\s+worker|health\s+visitor|school\s+nurse|key\s*worker"
+    r"|personal\s+adviser|practitioner|duty\s+worker|team\s+manager|manager|we|I))\s+to\s+[a-z]{2,}\b"
+)
+
+
 def own_plan(sentence: str) -> float:
-    """1 for the worker's own plan / next step / reminder / reflection on their own practice, else 0."""
-    if _PLAN_HEAD_RE.match(sentence) or _PLAN_IMPERATIVE_RE.match(sentence):
+    """1 for the worker's own plan / next step / reminder / reflection on their own practice, else 0 (a leading date
+    or time of a running record is read past: strip_date_prefix)."""
+    sentence = strip_date_prefix(sentence)
+    if _PLAN_HEAD_RE.match(sentence) or _PLAN_IMPERATIVE_RE.match(sentence) or _ROLE_TO_RE.match(sentence):
         return 1.0
     if re.match(
         r"^\W*(?:next time|next visit|will (?:see|ring|call|phone|visit|check|ask|chase|send|book|refer))\b",
@@ -1157,7 +1213,7 @@ class Linker:
                     feats[i, :, _COMPUTED_FEATURES.index("scale_margin")] = s_margin[block].max(axis=0)
                 k += len(cs)
         # Continuation: "She nodded and said she knows" is about whatever the previous sentence was about.
-        cont = np.array([1.0 if CONTINUES_RE.match(s) else 0.0 for s in sentences], dtype=np.float32)
+        cont = np.array([1.0 if CONTINUES_RE.match(strip_date_prefix(s)) else 0.0 for s in sentences], dtype=np.float32)
         feats[:, :, 16] = cont[:, None]
         prev = np.vstack([np.full((1, m), -1.0, dtype=np.float32), margin[:-1]])
         feats[:, :, 17] = prev * cont[:, None]
