@@ -1,31 +1,31 @@
 """Benchmark and calibration of the change-area linker (coach/nlp/linker.py).
 
     python benchmarks/linker.py          # accuracy of the shipped weights on each calibration set (in-sample: fitted on
-                                         # all 60 cases), grouped (leave-cases-out) cross-validation, leave-one-set-out,
+                                         # all 68 cases), grouped (leave-cases-out) cross-validation, leave-one-set-out,
                                          # danger/safety marks, latency
-    python benchmarks/linker.py --fit    # refit weights and threshold on the 60 calibration cases (the 24 of
+    python benchmarks/linker.py --fit    # refit weights and threshold on the 68 calibration cases (the 24 of
                                          # link_set.yaml, g01-g06 of link_final2.yaml, h01-h06 of link_final3.yaml,
                                          # i01-i08 of link_final4.yaml, j01-j08 of link_final5.yaml, k01-k08 of
-                                         # link_final6.yaml), write weights.json
+                                         # link_final6.yaml, m01-m08 of link_final7.yaml), write weights.json
 
 Every case is linked as the app would link it: its sentences joined into one text (case `joiner`), split by the
 linker, each gold sentence scored by the linker sentence that overlaps it most (coach.nlp.linker.case_features).
 
-g01-g06, h01-h06, i01-i08, j01-j08 and k01-k08 were final sets; once scored and looked at they joined the calibration
-cases: they bring other writers' voices (shorthand notes, logistics lines, bullet points, case-note summaries, dated
-running records).
+g01-g06, h01-h06, i01-i08, j01-j08, k01-k08 and m01-m08 were final sets; once scored and looked at they joined the
+calibration cases: they bring other writers' voices (shorthand notes, logistics lines, bullet points, case-note
+summaries, dated running records).
 
-Grouped CV: the 60 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
+Grouped CV: the 68 cases are split into K folds by case; each fold's weights and threshold are fitted on the other
 folds' cases only (same recipe as --fit: first-stage logistic weights; the second stage, over first-stage logits of a
 sentence, its neighbours, the other areas and the whole text, fitted on inner out-of-fold first-stage logits with one
 inner fold per writer's set; then the best-F1 threshold with precision >= 0.90 on those inner out-of-fold scores) and
 its decisions pooled, so every case is scored by a model that never saw it. This estimates how the method (not the
-shipped weights) generalises to a new case; "c", "f", "g", "h", "i", "j" and "k" are the c01-c18, f01-f06, g01-g06,
-h01-h06, i01-i08, j01-j08 and k01-k08 parts of the same pooled run. Leave-one-set-out ("loso") holds out one writer's
-set at a time (c, f, g, h, i, j, k) and fits on the other six: the harder estimate, closer to a new writer's
-reflections. The evidence bank (prompts/reflection/linker/evidence.yaml) is not refitted per fold: none of its examples
-may be a near-paraphrase of a labelled sentence (cosine >= 0.68 to any sentence of the 60 cases), or CV would flatter
-it.
+shipped weights) generalises to a new case; "c", "f", "g", "h", "i", "j", "k" and "m" are the c01-c18, f01-f06,
+g01-g06, h01-h06, i01-i08, j01-j08, k01-k08 and m01-m08 parts of the same pooled run. Leave-one-set-out ("loso") holds
+out one writer's set at a time (c, f, g, h, i, j, k, m) and fits on the other seven: the harder estimate, closer to a
+new writer's reflections. The evidence bank (prompts/reflection/linker/evidence.yaml) is not refitted per fold: none of
+its examples may be a near-paraphrase of a labelled sentence (cosine >= 0.68 to any sentence of the 68 cases), or CV
+would flatter it.
 
 Latency: a 20-sentence reflection x 3 areas, models warm, area embeddings cached. "new text" embeds every
 sentence (the honest case); "same text" is the TUI re-linking an unchanged draft (sentence cache hits). Bare
@@ -49,7 +49,8 @@ FINAL3 = ROOT / "tests" / "data" / "link_final3.yaml"
 FINAL4 = ROOT / "tests" / "data" / "link_final4.yaml"
 FINAL5 = ROOT / "tests" / "data" / "link_final5.yaml"
 FINAL6 = ROOT / "tests" / "data" / "link_final6.yaml"
-CALIBRATION = (SET, FINAL2, FINAL3, FINAL4, FINAL5, FINAL6)  # the 60 cases --fit and the CV use
+FINAL7 = ROOT / "tests" / "data" / "link_final7.yaml"
+CALIBRATION = (SET, FINAL2, FINAL3, FINAL4, FINAL5, FINAL6, FINAL7)  # the 68 cases --fit and the CV use
 WEIGHTS_JSON = ROOT / "prompts" / "reflection" / "linker" / "weights.json"
 
 
@@ -197,7 +198,7 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-SETS = ("c", "f", "g", "h", "i", "j", "k")  # calibration sets by case id prefix: link_set (c, f), final2, final3-6
+SETS = ("c", "f", "g", "h", "i", "j", "k", "m")  # calibration sets by case id prefix: link_set (c, f), final2, final3-7
 
 
 def _groups(cases) -> list[str]:
@@ -252,8 +253,9 @@ def fit(linker, cases) -> None:
             "bias": round(float(second.intercept_[0]), 4),
         },
         "threshold": best_t,
-        "fitted_on": "60 cases: tests/data/link_set.yaml (24), link_final2.yaml (g01-g06), link_final3.yaml (h01-h06)"
-        ", link_final4.yaml (i01-i08), link_final5.yaml (j01-j08) and link_final6.yaml (k01-k08)",
+        "fitted_on": "68 cases: tests/data/link_set.yaml (24), link_final2.yaml (g01-g06), link_final3.yaml (h01-h06)"
+        ", link_final4.yaml (i01-i08), link_final5.yaml (j01-j08), link_final6.yaml (k01-k08) and link_final7.yaml"
+        " (m01-m08)",
         "C": C_REG,
         "target_precision": TARGET_PRECISION,
     }
@@ -264,13 +266,14 @@ def fit(linker, cases) -> None:
 def main() -> None:
     global TARGET_PRECISION
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 60 calibration cases")
-    # h01-h06, i01-i08, j01-j08 and k01-k08 are calibration cases now (their in-sample lines are always printed); the
-    # flags stay so that older commands still run.
+    parser.add_argument("--fit", action="store_true", help="refit weights and threshold on the 68 calibration cases")
+    # h01-h06, i01-i08, j01-j08, k01-k08 and m01-m08 are calibration cases now (their in-sample lines are always
+    # printed); the flags stay so that older commands still run.
     parser.add_argument("--final3", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--final4", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--final5", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--final6", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--final7", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     parser.add_argument(
@@ -336,8 +339,8 @@ def main() -> None:
     if args.runs > 0:
         latency()
 
-    print(f"threshold={linker.threshold}  (shipped weights, fitted on all 60 cases: the lines below are in-sample)")
-    for split in ("fit", "held_out", "final", "final2", "final3", "final4", "final5", "final6"):
+    print(f"threshold={linker.threshold}  (shipped weights, fitted on all 68 cases: the lines below are in-sample)")
+    for split in ("fit", "held_out", "final", "final2", "final3", "final4", "final5", "final6", "final7"):
         part = [c for c in cases if c["split"] == split]
         line(split, part, evaluate(linker, part))
     line("all/nl", cases, evaluate(linker, cases, joiner="\n"))
