@@ -114,3 +114,24 @@ def test_a_worry_question_still_gets_a_short_answer_not_a_fact_line(tagger) -> N
     assert "closed_question" in tags
     assert "closed_question" in reply.line.cue
     assert not set(reply.line.cue) & set(MOVES)
+
+
+def test_move_examples_are_embedded_once_per_embedding_function(tagger) -> None:
+    """The examples' vectors are cached per embedding function: a bound method (`tagger.embed`, new at every
+    attribute access) must hit the cache on the next turn, not re-embed ~600 examples (it did, keyed by id())."""
+
+    class Counting:
+        def __init__(self) -> None:
+            self.texts = 0
+
+        def embed(self, texts: list[str]):
+            self.texts += len(texts)
+            return tagger.embed(texts)
+
+    counting = Counting()
+    first = counting.embed  # kept alive, so the next access is a different object
+    conversational_move("Hello, lovely to meet you.", first)
+    after_first = counting.texts
+    assert after_first > 100  # the examples were embedded
+    conversational_move("Sorry I'm late, the traffic was awful.", counting.embed)
+    assert counting.texts - after_first <= 4  # only the turn and its clauses

@@ -205,7 +205,11 @@ _MOVE_SET = frozenset(MOVES)
 # move; with any other technique the move only adds a cue bonus. The techniques still move trust as usual.
 LIGHT_TAGS = frozenset({"closed_question", "open_question", "giving_information", "seeking_collaboration"})
 _move_lock = threading.Lock()
-_move_cache: dict[int, tuple[tuple[str, ...], Any]] = {}
+# Keyed by the embedding function itself: a bound method (`tagger.embed`, the rehearsal service's `_embed`) is a new
+# object at every attribute access but equal to the last one, so `id()` missed every turn (3 s of re-embedding the
+# examples per turn on a loaded machine, and one more cache entry each time). A few functions at most are kept.
+_move_cache: dict[EmbedFn, tuple[tuple[str, ...], Any]] = {}
+_MOVE_CACHE_SIZE = 4
 _UNIT = re.compile(r"(?<=[.!?])\s+|[,;:]\s+|\s+-+\s+")
 
 
@@ -223,10 +227,18 @@ def _technique_examples() -> list[str]:
     ]
 
 
+def warm_moves(embed: EmbedFn) -> None:
+    """Embed the conversational-move examples now (about 600 texts, ~1 s), so a rehearsal's first reply does not
+    wait for them; the app calls it once the models are loaded, with the tagger's `embed`."""
+    _move_vectors(embed)
+
+
 def _move_vectors(embed: EmbedFn) -> tuple[tuple[str, ...], Any]:
     with _move_lock:
-        key = id(embed)
+        key = embed
         if key not in _move_cache:
+            while len(_move_cache) >= _MOVE_CACHE_SIZE:
+                _move_cache.pop(next(iter(_move_cache)))
             examples = dict(MOVE_EXAMPLES)
             examples["none"] = (*MOVE_EXAMPLES["none"], *_technique_examples())
             labels = tuple(move for move, texts in examples.items() for _ in texts)

@@ -119,7 +119,10 @@ class RehearsalService:
         return embed(texts)
 
     def _engine(self, scenario: Scenario, seed: int, difficulty: str) -> PersonaEngine:
-        return PersonaEngine(scenario, seed=seed, difficulty=difficulty, embed=self._embed)
+        # The tagger's own `embed` (one per process) rather than this service's: the persona caches the vectors of its
+        # conversational-move examples per embedding function, and the app warms that cache with the tagger's.
+        embed = self.tagger.embed if self.tagger is not None and hasattr(self.tagger, "embed") else None
+        return PersonaEngine(scenario, seed=seed, difficulty=difficulty, embed=embed)
 
     # ------------------------------------------------------------------ start
     def start(

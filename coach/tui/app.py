@@ -194,6 +194,13 @@ class CoachApp(App[None]):
                 outcome["error"] = exc
             finally:
                 done.set()
+            if "tagger" in outcome:  # after "models ready": the persona's examples, so a first reply does not wait
+                try:
+                    from coach.services.persona import warm_moves
+
+                    warm_moves(outcome["tagger"].embed)
+                except Exception:  # noqa: BLE001 - a failed warm-up only leaves the first reply to embed them
+                    pass
 
         self._models_thread = threading.Thread(target=load, name="coach-models", daemon=True)
         self._models_thread.start()
