@@ -304,7 +304,9 @@ def load_scenario_file(path: Path) -> Scenario:
     except OSError as exc:
         raise ScenarioError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     try:
-        data = yaml.safe_load(text)
+        # libyaml's safe loader when PyYAML has it: the nine scenarios parse in about half the time (the picker
+        # opens on them); same data, same errors (checked on every scenario file).
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
