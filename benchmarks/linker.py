@@ -3,6 +3,8 @@
     python benchmarks/linker.py          # accuracy of the shipped weights on each calibration set (in-sample: fitted on
                                          # all 68 cases), grouped (leave-cases-out) cross-validation, leave-one-set-out,
                                          # danger/safety marks, latency
+    python benchmarks/linker.py --measure tests/data/link_finalN.yaml   # a fresh final set, once: shipped weights,
+                                         # all and per case (how link_final6/7 were measured)
     python benchmarks/linker.py --fit    # refit weights and threshold on the 68 calibration cases (the 24 of
                                          # link_set.yaml, g01-g06 of link_final2.yaml, h01-h06 of link_final3.yaml,
                                          # i01-i08 of link_final4.yaml, j01-j08 of link_final5.yaml, k01-k08 of
@@ -277,6 +279,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=6, help="folds of the grouped cross-validation")
     parser.add_argument("--runs", type=int, default=30, help="latency runs (0: accuracy only)")
     parser.add_argument(
+        "--measure",
+        metavar="PATH",
+        help="only score the shipped weights on one link set file (a fresh final set, measured once), per case too",
+    )
+    parser.add_argument(
         "--target", type=float, default=None, help=f"inner precision target of fit and CV (default {TARGET_PRECISION})"
     )
     args = parser.parse_args()
@@ -286,6 +293,18 @@ def main() -> None:
     from coach.nlp.linker import FEATURES, Linker, evaluate, load_link_set
     from coach.nlp.models import embed
 
+    if args.measure:
+        fresh = load_link_set(args.measure)
+        linker = Linker()
+        r = evaluate(linker, fresh)
+        n = sum(len(c["sentences"]) for c in fresh)
+        print(f"{args.measure}: cases={len(fresh)} sentences={n} threshold={linker.threshold}")
+        counts = f"tp {r['tp']}, fp {r['fp']}, fn {r['fn']}"
+        print(f"all  P={r['precision']:.3f} R={r['recall']:.3f} F1={r['f1']:.3f} ({counts})")
+        for case in fresh:
+            rc = evaluate(linker, [case])
+            print(f"{case['id']:4s} P={rc['precision']:.3f} R={rc['recall']:.3f} F1={rc['f1']:.3f}")
+        return
     cases = [case for path in CALIBRATION for case in load_link_set(str(path))]
     if args.fit:  # the features do not depend on the weights; the current file may be stale
         fit(Linker(weights=[0.0] * len(FEATURES), bias=0.0, threshold=0.5), cases)
