@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from cli_helpers import run_cli
 from sqlalchemy import create_engine, inspect, text
 from sqlmodel import SQLModel
 
 import coach.store.db as store_db
-from coach.cli import main
 from coach.services import cases as cs
 from coach.store.db import Store, StoreVersionError, head_revision
 
@@ -41,16 +41,6 @@ def downgrade() -> None:
     with op.batch_alter_table("practitioners") as batch:
         batch.drop_column("pronouns")
 '''
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 @pytest.fixture
