@@ -881,6 +881,12 @@ def _family_talk(text: str, sents: list[tuple[int, int, Any]], hits: list[Techni
     return out
 
 
+# A process explanation or authority statement guessed from meaning alone must name something of it: "The form has ten
+# questions, it'll only take a minute" has no step of the process, "It's a pleasure to see you again" nothing of the
+# worker's authority, however near their meaning is to the phrasebank's examples.
+_NEEDS_A_WORD = {"explaining_process": fusion.names_process, "authority_transparency": fusion.names_authority}
+
+
 def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[TechniqueHit]) -> list[TechniqueHit]:
     """A request for an action is no technique; a scale or 'out of ten' counts only in a question or a request for a
     number (not banter: 'ten out of ten for the biscuits'); a check after a reflection is part of it; 'if ..., we'd
@@ -888,6 +894,7 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
     out = []
     for h in hits:
         sentence = _sentence_of(h, text, sents)
+        by_meaning = not h.why.startswith("rule:")  # the phrasebank or a head guessed it; no rule fired
         if h.tag in ("seeking_collaboration", "persuasion", "open_question", "closed_question") and fusion.is_request(
             sentence
         ):
@@ -902,7 +909,7 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             continue
         if h.tag == "persuasion" and fusion.is_reassurance(sentence):
             continue
-        if h.tag == "confrontation" and not h.why.startswith("rule:"):
+        if h.tag == "confrontation" and by_meaning:
             # blame guessed from meaning alone, in a question asking one fact ("What year is Harper in at school?") or
             # in words that credit the person's knowledge ("You know Kobe better than anyone"): not a put-down
             fact = any(
@@ -911,22 +918,19 @@ def _practitioner_form(text: str, sents: list[tuple[int, int, Any]], hits: list[
             )
             if fact or fusion.recognises_expertise(sentence) or not fusion.has_blame_mark(sentence):
                 continue
-        if h.tag in ("explaining_process", "giving_information") and not h.why.startswith("rule:"):
+        if h.tag in ("explaining_process", "giving_information") and by_meaning:
             if fusion.is_hypothetical_setup(sentence) or (
                 h.tag == "explaining_process" and fusion.is_authority_statement(sentence)
             ):
                 continue  # "Say the plan has worked." sets up a question; "I'm not the one who decides" is authority
-        if h.tag == "explaining_process" and not h.why.startswith("rule:") and not fusion.names_process(sentence):
-            continue  # "The form has ten questions, it'll only take a minute": no step of the process in it
-        if h.tag == "authority_transparency" and not h.why.startswith("rule:") and not fusion.names_authority(sentence):
-            continue  # "It's a pleasure to see you again": nothing of the worker's authority in it
-        by_meaning = not h.why.startswith("rule:")
+        if by_meaning and h.tag in _NEEDS_A_WORD and not _NEEDS_A_WORD[h.tag](sentence):
+            continue
         if h.tag == "authority_transparency" and by_meaning and fusion.body_tells_next_step(sentence):
             if any(r.tag == "explaining_process" for r in hits):
                 continue
             h.tag = "explaining_process"
             h.why += "; rule: what a body of the process does next, with no duty or consequence: explaining the process"
-        if h.tag == "authority_transparency" and not h.why.startswith("rule:") and fusion.tells_sequence(sentence):
+        if h.tag == "authority_transparency" and by_meaning and fusion.tells_sequence(sentence):
             if any(r.tag == "explaining_process" for r in hits):
                 continue
             h.tag = "explaining_process"
