@@ -96,14 +96,8 @@ def metrics(tag_sets: Sequence[Iterable[str]]) -> dict[str, Any]:
 
 def phrasebank_example(tag: str, index: int = 0) -> str | None:
     """An example phrasing of `tag` from phrasebank/<tag>.yaml, or None if it cannot be read."""
-    import yaml
-
-    path = PHRASEBANK_DIR / f"{tag}.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None
-    examples = [e for e in (data or {}).get("examples", []) if isinstance(e, str)] if isinstance(data, dict) else []
+    entry = _phrasebank().get(tag)
+    examples = list(entry.examples) if entry is not None else []
     # The phrasebank's examples are set in other families' homes: one that names nobody reads as advice for this
     # rehearsal, while "Cai's been sleeping at his dad's..." after a rehearsal with another family confuses.
     unnamed = [e for e in examples if not _names_someone(e)]
@@ -120,21 +114,21 @@ def _capitalised_inside(text: str) -> set[str]:
     return {m.group() for m in _CAPITALISED.finditer(text) if not _SENTENCE_START.search(text[: m.start()])}
 
 
+def _phrasebank() -> dict[str, Any]:
+    """The phrasebank's entries by tag, as the tagger loaded them (parsed once per process: load_phrasebank)."""
+    from coach.nlp.phrasebank import load_phrasebank
+
+    return load_phrasebank(PHRASEBANK_DIR)[0]
+
+
 @functools.cache
 def _phrasebank_names() -> frozenset[str]:
     """Every word the phrasebank capitalises inside a sentence: its families' names ("Cai", "Efa"), so that one at a
     sentence's start is known as a name too."""
-    import yaml
-
     names: set[str] = set()
-    for path in sorted(PHRASEBANK_DIR.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        for example in (data or {}).get("examples", []) if isinstance(data, dict) else []:
-            if isinstance(example, str):
-                names |= _capitalised_inside(example)
+    for entry in _phrasebank().values():
+        for example in entry.examples:
+            names |= _capitalised_inside(example)
     return frozenset(names)
 
 
